@@ -1,0 +1,24 @@
+# Copyright 2026 MTO Fulfilment contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "MTO Fulfilment",
+    "summary": "Make-to-order routing rules, order-linked production, order stock "
+    "and capacity-aware delivery promises",
+    "version": "19.0.1.0.0",
+    "category": "Manufacturing",
+    "website": "https://github.com/mto-odoo/mto-odoo",
+    "author": "MTO Fulfilment contributors",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    "depends": ["sale_mrp", "purchase_stock", "queue_job"],
+    "data": [
+        "security/mto_security.xml",
+        "security/ir.model.access.csv",
+        "views/mto_routing_rule_views.xml",
+        "views/sale_order_views.xml",
+        "views/mrp_production_views.xml",
+        "views/menus.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+}

@@ -1,0 +1,78 @@
+from odoo import api, fields, models
+
+
+class MrpProduction(models.Model):
+    _inherit = "mrp.production"
+
+    mto_sale_line_id = fields.Many2one(
+        "sale.order.line", string="Made for order line", index="btree_not_null", copy=False,
+        readonly=True,
+        help="The sale order line this order (or the order it feeds, for sub-assemblies) is "
+        "made for. Never shared with another order line.",
+    )
+    mto_sale_order_id = fields.Many2one(
+        related="mto_sale_line_id.order_id", string="Made for order", store=True, index=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("mto_sale_line_id") and vals.get("sale_line_id"):
+                line = self.env["sale.order.line"].browse(vals["sale_line_id"])
+                if line.mto_strategy in ("make_to_order", "stock_then_order"):
+                    vals["mto_sale_line_id"] = line.id
+        return super().create(vals_list)
+
+    def _get_move_raw_values(self, product, product_uom_qty, product_uom, operation_id=False,
+                             bom_line=False):
+        values = super()._get_move_raw_values(product, product_uom_qty, product_uom,
+                                              operation_id=operation_id, bom_line=bom_line)
+        values["mto_sale_line_id"] = self.mto_sale_line_id.id
+        return values
+
+    def _get_move_finished_values(self, product_id, product_uom_qty, product_uom,
+                                  operation_id=False, byproduct_id=False, cost_share=0):
+        values = super()._get_move_finished_values(
+            product_id, product_uom_qty, product_uom, operation_id=operation_id,
+            byproduct_id=byproduct_id, cost_share=cost_share)
+        values["mto_sale_line_id"] = self.mto_sale_line_id.id
+        return values
+
+    # ------------------------------------------------------------ propagation
+    def _mto_is_started(self):
+        """Started: anything produced, consumed or clocked; such orders are never changed silently."""
+        self.ensure_one()
+        return (
+            self.state in ("progress", "to_close", "done")
+            or self.qty_producing > 0
+            or any(wo.state in ("progress", "done") or wo.duration for wo in self.workorder_ids)
+            or any(m.picked for m in self.move_raw_ids)
+        )
+
+    def _mto_set_quantity(self, qty):
+        """Set the quantity (product UoM) of a not-started order; its sub-orders follow in proportion."""
+        self.ensure_one()
+        old = self.product_uom_id._compute_quantity(self.product_qty, self.product_id.uom_id)
+        children = self._get_children().filtered(
+            lambda p: p.state not in ("done", "cancel") and p.mto_sale_line_id == self.mto_sale_line_id)
+        if self.product_id.uom_id.is_zero(qty):
+            self.with_context(mto_propagation=True, skip_activity=True).action_cancel()
+        else:
+            self.env["change.production.qty"].with_context(skip_activity=True).create({
+                "mo_id": self.id,
+                "product_qty": self.product_id.uom_id._compute_quantity(qty, self.product_uom_id),
+            }).change_prod_qty()
+        factor = qty / old if old else 0.0
+        for child in children:
+            if child._mto_is_started():
+                continue
+            child_qty = child.product_uom_id._compute_quantity(child.product_qty, child.product_id.uom_id)
+            child._mto_set_quantity(child.product_id.uom_id.round(child_qty * factor))
+
+    def _mto_exception_activity(self, note):
+        """One exception activity per order for the planner (the MO's responsible, else its creator)."""
+        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        for production in self:
+            user = production.user_id or production.create_uid
+            production.activity_schedule(
+                activity_type_id=activity_type.id, note=note, user_id=user.id,
+                summary=self.env._("Sale order changed after production started"))

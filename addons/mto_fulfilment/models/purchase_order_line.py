@@ -1,0 +1,52 @@
+from odoo import api, fields, models
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    mto_sale_line_id = fields.Many2one(
+        "sale.order.line", string="Bought for order line", index="btree_not_null", copy=False,
+        readonly=True)
+
+    @api.model
+    def _prepare_purchase_order_line_from_procurement(self, product_id, product_qty, product_uom,
+                                                       location_dest_id, name, origin, company_id,
+                                                       values, po):
+        res = super()._prepare_purchase_order_line_from_procurement(
+            product_id, product_qty, product_uom, location_dest_id, name, origin, company_id,
+            values, po)
+        if values.get("mto_sale_line_id"):
+            res["mto_sale_line_id"] = values["mto_sale_line_id"]
+        return res
+
+    def _find_candidate(self, product_id, product_qty, product_uom, location_id, name, origin,
+                        company_id, values):
+        """Purchases made for an order line are kept on their own RFQ line."""
+        line_id = values.get("mto_sale_line_id") or False
+        candidates = self.filtered(lambda pol: pol.mto_sale_line_id.id == line_id)
+        return super(PurchaseOrderLine, candidates)._find_candidate(
+            product_id, product_qty, product_uom, location_id, name, origin, company_id, values)
+
+    @api.model
+    def _mto_draft_lines(self, sale_lines):
+        return self.search([
+            ("mto_sale_line_id", "in", sale_lines.ids),
+            ("order_id.state", "in", ("draft", "sent")),
+        ])
+
+    def _mto_scale(self, quantities, factor, sale_orders):
+        """Set draft RFQ lines to `factor` x their quantity before the change (absolute, so
+        Odoo's own decrease of chained moves is not applied twice); 0 removes them and empty
+        RFQs are cancelled."""
+        orders = self.order_id
+        for po_line in self:
+            qty = po_line.product_uom_id.round(quantities[po_line] * factor)
+            if po_line.product_uom_id.is_zero(qty):
+                po_line.unlink()
+            elif po_line.product_uom_id.compare(qty, po_line.product_qty):
+                po_line.product_qty = qty
+        for order in orders:
+            if not order.order_line:
+                order.button_cancel()
+            order.message_post(body=self.env._(
+                "Quantities adjusted after a change on %s.", ", ".join(sale_orders.mapped("name"))))

@@ -1,0 +1,265 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .mto_routing_rule import STRATEGIES
+
+MTO_STRATEGIES = ("make_to_order", "stock_then_order")
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    mto_strategy = fields.Selection(
+        STRATEGIES, string="Fulfilment", compute="_compute_mto_strategy", store=True,
+        readonly=False, precompute=True, copy=False,
+        help="Decided by the MTO routing rules (or the product's routes when no rule matches); "
+        "a sales manager may override it on quotations. Frozen at confirmation.",
+    )
+    mto_routing_rule_id = fields.Many2one(
+        "mto.routing.rule", string="Routing rule", compute="_compute_mto_strategy", store=True,
+        readonly=True, precompute=True, copy=False, index="btree_not_null",
+    )
+    mto_strategy_manual = fields.Boolean(copy=False, readonly=True)
+    mto_production_ids = fields.One2many(
+        "mrp.production", "mto_sale_line_id", string="Order production",
+        help="Manufacturing orders made for this line, sub-assembly orders included.",
+    )
+    mto_production_count = fields.Integer(compute="_compute_mto_production_count")
+
+    @api.depends("product_id", "product_uom_qty", "product_uom_id", "order_id.partner_id",
+                 "order_id.warehouse_id", "route_ids", "company_id")
+    def _compute_mto_strategy(self):
+        todo = self.filtered(
+            lambda sol: sol.product_id and sol.product_id.type == "consu" and not sol.mto_strategy_manual
+            and (sol.state not in ("sale", "cancel") or not sol.mto_strategy))
+        (self - todo).filtered(lambda sol: not sol.product_id or sol.product_id.type != "consu").update(
+            {"mto_strategy": False, "mto_routing_rule_id": False})
+        if not todo:
+            return
+        requests = []
+        for line in todo:
+            qty = line.product_uom_id._compute_quantity(
+                line.product_uom_qty, line.product_id.uom_id, round=False
+            ) if line.product_uom_id else line.product_uom_qty
+            requests.append((line, line.product_id, line.order_id.partner_id, qty,
+                             line.order_id.warehouse_id, line.company_id))
+        matches = self.env["mto.routing.rule"].sudo()._find_rules(requests)
+        for line in todo:
+            rule = matches[line]
+            line.mto_routing_rule_id = rule.id
+            line.mto_strategy = rule.strategy if rule else line._mto_native_strategy()
+
+    def _mto_native_strategy(self):
+        """What the product's own routes do, shown when no routing rule applies."""
+        self.ensure_one()
+        mto_route = self.order_id.warehouse_id.mto_pull_id.route_id or self.env.ref(
+            "stock.route_warehouse0_mto", raise_if_not_found=False)
+        routes = self.route_ids or (self.product_id.route_ids | self.product_id.categ_id.total_route_ids)
+        return "make_to_order" if mto_route and mto_route in routes else "make_to_stock"
+
+    def _compute_mto_production_count(self):
+        for line in self:
+            line.mto_production_count = len(line.mto_production_ids)
+
+    # ------------------------------------------------------------------ writes
+    @api.model_create_multi
+    def create(self, vals_list):
+        strategies = []
+        for vals in vals_list:
+            if vals.get("product_uom_qty", 0) < 0:
+                raise UserError(self.env._("The quantity of an order line cannot be negative."))
+            strategies.append(vals.pop("mto_strategy", None))
+        lines = super().create(vals_list)
+        for line, strategy in zip(lines, strategies, strict=True):
+            if strategy is not None:
+                line._mto_apply_strategy(strategy)
+        return lines
+
+    def write(self, vals):
+        if "product_uom_qty" in vals and vals["product_uom_qty"] < 0:
+            raise UserError(self.env._("The quantity of an order line cannot be negative."))
+        strategy = None
+        if "mto_strategy" in vals:
+            vals = dict(vals)
+            strategy = vals.pop("mto_strategy")
+        previous = {}
+        if "product_uom_qty" in vals:
+            previous = {line.id: line.product_uom_qty for line in self
+                        if line.state == "sale" and line.mto_strategy in MTO_STRATEGIES}
+        res = super().write(vals) if vals else True
+        if strategy is not None:
+            for line in self:
+                line._mto_apply_strategy(strategy)
+        if previous:
+            self.filtered(lambda sol: sol.id in previous)._mto_propagate_quantity(previous)
+        return res
+
+    def _mto_apply_strategy(self, strategy):
+        """Apply a strategy sent by a client: a no-op when it is what the rules decided already
+        (forms send computed values back), else a manual override for sales managers only."""
+        self.ensure_one()
+        if (self.mto_strategy or False) == (strategy or False):
+            return
+        if self.state in ("sale", "cancel"):
+            raise UserError(self.env._(
+                "The fulfilment strategy of %(product)s on %(order)s is frozen since the order was "
+                "confirmed.", product=self.product_id.display_name, order=self.order_id.name))
+        self._mto_check_override_rights()
+        super().write(
+            {"mto_strategy": strategy, "mto_strategy_manual": bool(strategy)})
+
+    def _mto_check_override_rights(self):
+        if not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._(
+                "Only a sales manager can override the fulfilment strategy of an order line."))
+
+    # ------------------------------------------------------------ procurement
+    def _prepare_procurement_values(self):
+        values = super()._prepare_procurement_values()
+        if self.mto_strategy in MTO_STRATEGIES:
+            values["mto_sale_line_id"] = self.id
+        if self.mto_routing_rule_id or self.mto_strategy_manual:
+            routes = self.warehouse_id._mto_routes_for(self.mto_strategy, self.product_id)
+            if routes:
+                values["route_ids"] = routes
+        return values
+
+    def _action_launch_stock_rule(self, *, previous_product_uom_qty=False):
+        confirmed = self.filtered(lambda sol: sol.state == "sale" and sol.product_id.type == "consu")
+        confirmed._mto_check_can_make()
+        split = confirmed.filtered(lambda sol: sol.mto_strategy == "stock_then_order"
+                                   and not sol.move_ids.filtered(lambda m: m.state != "cancel"))
+        for line in split:
+            line._mto_launch_stock_then_order()
+        return super(SaleOrderLine, self - split)._action_launch_stock_rule(
+            previous_product_uom_qty=previous_product_uom_qty)
+
+    def _mto_check_can_make(self):
+        """A make-to-order line needs a way to get the goods: a bill of materials or a vendor."""
+        for line in self.filtered(lambda sol: sol.mto_strategy in MTO_STRATEGIES
+                                  and (sol.mto_routing_rule_id or sol.mto_strategy_manual)):
+            product = line.product_id
+            if not product.bom_ids.filtered(lambda b: b.type == "normal") \
+                    and not product.seller_ids:
+                raise UserError(self.env._(
+                    "%(product)s is to be made to order (order %(order)s) but has neither a bill "
+                    "of materials nor a vendor. Add one, or change the routing rule.",
+                    product=product.display_name, order=line.order_id.name))
+
+    def _mto_launch_stock_then_order(self):
+        """Reserve the free stock for this line and make only the rest to order.
+
+        Unlike Odoo's "MTS else MTO" rule, the rest is procured through the MTO route, so its
+        manufacturing order is chained to this order's delivery.
+        """
+        self.ensure_one()
+        line = self.with_company(self.company_id)
+        product = line.product_id
+        qty_uom = line.product_uom_id._compute_quantity(
+            line.product_uom_qty, product.uom_id, round=False)
+        free = line._mto_free_qty_for_line()
+        from_stock = max(min(free, qty_uom), 0.0)
+        rest = product.uom_id.round(qty_uom - from_stock)
+        if not line.order_id.stock_reference_ids:
+            self.env["stock.reference"].create(line._prepare_reference_vals())
+        procurements = []
+        location = line._get_location_final()
+        for qty, strategy in ((from_stock, "make_to_stock"), (rest, "make_to_order")):
+            if product.uom_id.compare(qty, 0) <= 0:
+                continue
+            values = line._prepare_procurement_values()
+            values["route_ids"] = line.warehouse_id._mto_routes_for(strategy, product)
+            procurements.append(self.env["stock.rule"].Procurement(
+                product, qty, product.uom_id, location, line.product_id.display_name,
+                line.order_id.name, line.order_id.company_id, values))
+        if procurements:
+            self.env["stock.rule"].run(procurements)
+        line.order_id.picking_ids.filtered(
+            lambda p: p.state not in ("cancel", "done")).action_confirm()
+
+    def _mto_free_qty_for_line(self):
+        """Free quantity in the line's warehouse, locked so two confirmations cannot share it."""
+        self.ensure_one()
+        location = self.warehouse_id.lot_stock_id
+        self.env.cr.execute(
+            "SELECT id FROM stock_quant WHERE product_id = %s AND location_id IN "
+            "(SELECT id FROM stock_location WHERE parent_path LIKE %s) FOR UPDATE",
+            [self.product_id.id, location.parent_path + "%"])
+        return self.product_id.with_context(location=location.id).free_qty
+
+    # ------------------------------------------------------------ propagation
+    def _mto_top_productions(self):
+        """The line's manufacturing orders of the ordered product (not sub-assemblies)."""
+        self.ensure_one()
+        return self.mto_production_ids.filtered(
+            lambda p: p.product_id == self.product_id and p.state != "cancel")
+
+    def _mto_propagate_quantity(self, previous):
+        for line in self:
+            old = previous[line.id]
+            new = line.product_uom_qty
+            if line.product_uom_id.compare(new, old) == 0:
+                continue
+            if line.product_uom_id.compare(new, old) > 0:
+                line._mto_log(self.env._(
+                    "Quantity increased from %(old)s to %(new)s: production follows.",
+                    old=old, new=new), line._mto_top_productions())
+                continue
+            line._mto_decrease(old, new)
+
+    def _mto_decrease(self, old, new):
+        """Shrink the not-started production of the line; flag what is already started."""
+        self.ensure_one()
+        to_remove = self.product_uom_id._compute_quantity(old - new, self.product_id.uom_id)
+        purchases = self.env["purchase.order.line"]._mto_draft_lines(self)
+        purchased = {pol: pol.product_qty for pol in purchases}
+        productions = self._mto_top_productions().sorted("id", reverse=True)
+        touched = self.env["mrp.production"]
+        for production in productions:
+            if self.product_id.uom_id.compare(to_remove, 0) <= 0:
+                break
+            if not production._mto_is_started():
+                qty = production.product_uom_id._compute_quantity(
+                    production.product_qty, self.product_id.uom_id)
+                removed = min(qty, to_remove)
+                production._mto_set_quantity(qty - removed)
+                to_remove -= removed
+                touched |= production
+        started = productions.filtered(lambda p: p._mto_is_started())
+        if self.product_id.uom_id.compare(to_remove, 0) > 0 and started:
+            started._mto_exception_activity(self.env._(
+                "Order %(order)s: quantity of %(product)s reduced from %(old)s to %(new)s, but "
+                "this production has started. Decide what to do with the extra quantity.",
+                order=self.order_id.name, product=self.product_id.display_name, old=old, new=new))
+        factor = new / old if old else 0.0
+        purchases._mto_scale(purchased, factor, self.order_id)
+        self._mto_log(self.env._(
+            "Quantity decreased from %(old)s to %(new)s: not-started production adjusted.",
+            old=old, new=new), touched | started)
+
+    def _mto_cancel_production(self):
+        """Cancel the lines' not-started production and draft RFQs; flag started production."""
+        productions = self.mto_production_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        started = productions.filtered(lambda p: p._mto_is_started())
+        to_cancel = productions - started
+        if to_cancel:
+            to_cancel.with_context(mto_propagation=True).action_cancel()
+        purchases = self.env["purchase.order.line"]._mto_draft_lines(self)
+        purchases._mto_scale({pol: pol.product_qty for pol in purchases}, 0.0, self.order_id)
+        for line in self:
+            line_started = started.filtered(lambda p, line=line: p.mto_sale_line_id == line)
+            if line_started:
+                line_started._mto_exception_activity(self.env._(
+                    "Order %(order)s was cancelled but this production has started. "
+                    "Decide whether to finish it for stock or scrap it.", order=line.order_id.name))
+            line._mto_log(self.env._("Order cancelled: not-started production cancelled."),
+                          to_cancel.filtered(lambda p, line=line: p.mto_sale_line_id == line) | line_started)
+
+    def _mto_log(self, body, productions):
+        """Log a propagation on the order and on each production order it touched."""
+        self.ensure_one()
+        self.order_id.message_post(body=body)
+        for production in productions:
+            production.message_post(body=self.env._(
+                "%(order)s / %(product)s: %(body)s", order=self.order_id.name,
+                product=self.product_id.display_name, body=body))

@@ -1,0 +1,216 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import MtoCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOrderProduction(MtoCommon):
+    def test_make_to_order_links_mo_and_sub_mos_both_ways(self):
+        order = self.make_order([(self.machine, 2)])
+        line = order.order_line
+        top = line.mto_production_ids.filtered(lambda p: p.product_id == self.machine)
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.assertEqual(len(top), 1)
+        self.assertEqual(top.product_qty, 2)
+        self.assertEqual(top.sale_line_id, line)
+        self.assertEqual(top.mto_sale_line_id, line)
+        self.assertEqual(len(sub), 1, "the MTO sub-assembly gets its own MO, linked to the same line")
+        self.assertEqual(sub.product_qty, 2)
+        self.assertIn(sub, top._get_children())
+        self.assertEqual(order.mto_production_count, 2)
+        self.assertEqual(top.move_dest_ids.sale_line_id, line, "the MO feeds the order's delivery")
+        # bought components of the sub-assembly become purchase demand linked to the line
+        po_lines = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)])
+        self.assertTrue(po_lines)
+        self.assertEqual(po_lines.product_id, self.steel)
+        self.assertEqual(po_lines.product_qty, 4)
+        action = order.action_view_mto_production()
+        self.assertEqual(action["domain"], [("id", "in", line.mto_production_ids.ids)])
+
+    def test_orders_and_lines_never_share_a_production_order(self):
+        order_a = self.make_order([(self.machine, 1), (self.machine, 3)])
+        order_b = self.make_order([(self.machine, 1)])
+        mos = (order_a | order_b).order_line.mto_production_ids.filtered(
+            lambda p: p.product_id == self.machine)
+        self.assertEqual(len(mos), 3)
+        self.assertEqual(sorted(mos.mapped("product_qty")), [1, 1, 3])
+        for line in (order_a | order_b).order_line:
+            self.assertEqual(len(line._mto_top_productions()), 1)
+
+    def test_make_to_stock_rule_never_triggers_production(self):
+        self.env["mto.routing.rule"].create({
+            "name": "Frames from stock", "sequence": 1, "product_id": self.frame.id,
+            "strategy": "make_to_stock"})
+        order = self.make_order([(self.frame, 2)])
+        self.assertEqual(order.order_line.mto_strategy, "make_to_stock")
+        self.assertFalse(order.mrp_production_ids)
+        self.assertFalse(order.order_line.mto_production_ids)
+        self.assertEqual(order.picking_ids.move_ids.procure_method, "make_to_stock")
+
+    def test_stock_then_order_reserves_stock_and_chains_the_rest(self):
+        self.rule_machines.strategy = "stock_then_order"
+        self.set_stock(self.machine, 3)
+        order = self.make_order([(self.machine, 10)])
+        line = order.order_line
+        delivery = order.picking_ids
+        self.assertEqual(len(delivery), 1)
+        top = line._mto_top_productions()
+        self.assertEqual(top.product_qty, 7, "only the shortage is made")
+        self.assertEqual(sum(delivery.move_ids.mapped("product_uom_qty")), 10)
+        self.assertEqual(sum(delivery.move_ids.mapped("quantity")), 3, "the free stock is reserved")
+        self.assertTrue(top.move_dest_ids & delivery.move_ids, "the MO is chained to the delivery")
+        self.assertTrue(all(m.mto_sale_line_id == line for m in delivery.move_ids))
+        # a second order finds no free stock left
+        order_2 = self.make_order([(self.machine, 2)])
+        self.assertEqual(order_2.order_line._mto_top_productions().product_qty, 2)
+
+    def test_mo_done_reserves_delivery(self):
+        self.set_stock(self.steel, 10)
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        self.assertEqual(order.mto_fulfilment_state, "waiting_material", "steel is being bought")
+        line = order.order_line
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.produce(sub)
+        self.assertEqual(order.mto_fulfilment_state, "in_production", "the frame is there")
+        top = line._mto_top_productions()
+        self.produce(top)
+        self.assertEqual(top.state, "done")
+        delivery = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(delivery.state, "assigned")
+        self.assertEqual(delivery.move_ids.quantity, 1)
+        self.assertEqual(order.mto_fulfilment_state, "ready")
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        self.assertEqual(order.mto_fulfilment_state, "delivered")
+
+    def test_waiting_material_state(self):
+        order = self.make_order([(self.machine, 1)])
+        self.assertEqual(order.mto_fulfilment_state, "waiting_material")
+        self.assertEqual(self.make_order([(self.machine, 1)], confirm=False).mto_fulfilment_state,
+                         "quotation")
+
+    def test_make_to_order_without_bom_or_vendor_refused(self):
+        gadget = self.env["product.product"].create({
+            "name": "Gadget", "type": "consu", "is_storable": True, "categ_id": self.categ_machines.id})
+        order = self.make_order([(gadget, 1)], confirm=False)
+        with self.assertRaisesRegex(UserError, "Gadget.*neither a bill of materials nor a vendor"):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_negative_quantity_refused(self):
+        with self.assertRaisesRegex(UserError, "negative"):
+            self.make_order([(self.machine, -1)], confirm=False)
+
+
+@tagged("post_install", "-at_install")
+class TestChangePropagation(MtoCommon):
+    def test_increase_grows_not_started_mo(self):
+        order = self.make_order([(self.machine, 2)])
+        line = order.order_line
+        line.product_uom_qty = 5
+        top = line._mto_top_productions()
+        self.assertEqual(len(top), 1)
+        self.assertEqual(top.product_qty, 5)
+        self.assertEqual(sum(order.picking_ids.move_ids.mapped("product_uom_qty")), 5)
+
+    def test_increase_after_start_creates_new_linked_mo(self):
+        self.set_stock(self.frame, 5)
+        self.set_stock(self.screw, 100)
+        self.env["mto.routing.rule"].create({
+            "name": "frames from stock", "sequence": 1, "product_id": self.frame.id,
+            "strategy": "make_to_stock"})
+        order = self.make_order([(self.machine, 2)])
+        line = order.order_line
+        top = line._mto_top_productions()
+        top.action_assign()
+        top.qty_producing = 1
+        top.move_raw_ids.picked = True
+        self.assertTrue(top._mto_is_started())
+        line.product_uom_qty = 4
+        tops = line._mto_top_productions()
+        self.assertEqual(len(tops), 2)
+        self.assertEqual(sorted(tops.mapped("product_qty")), [2, 2])
+        self.assertTrue(all(p.mto_sale_line_id == line for p in tops))
+
+    def test_decrease_shrinks_mo_sub_mo_and_rfq(self):
+        order = self.make_order([(self.machine, 4)])
+        line = order.order_line
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)])
+        self.assertEqual(po_line.product_qty, 8)
+        line.product_uom_qty = 1
+        top = line._mto_top_productions()
+        self.assertEqual(top.product_qty, 1)
+        self.assertEqual(sub.product_qty, 1)
+        self.assertEqual(po_line.product_qty, 2)
+        self.assertIn("decreased", order.message_ids[0].body)
+        self.assertTrue(top.message_ids.filtered(lambda m: "decreased" in (m.body or "")))
+
+    def test_decrease_to_zero_cancels_production(self):
+        order = self.make_order([(self.machine, 2)])
+        line = order.order_line
+        mos = line.mto_production_ids
+        line.product_uom_qty = 0
+        self.assertEqual(set(mos.mapped("state")), {"cancel"})
+
+    def test_decrease_started_mo_gets_exception_activity(self):
+        self.set_stock(self.frame, 5)
+        self.set_stock(self.screw, 100)
+        self.env["mto.routing.rule"].create({
+            "name": "frames from stock", "sequence": 1, "product_id": self.frame.id,
+            "strategy": "make_to_stock"})
+        order = self.make_order([(self.machine, 3)])
+        line = order.order_line
+        top = line._mto_top_productions()
+        top.action_assign()
+        top.qty_producing = 1
+        top.move_raw_ids.picked = True
+        line.product_uom_qty = 1
+        self.assertEqual(top.product_qty, 3, "a started MO is never changed silently")
+        self.assertTrue(top.activity_ids.filtered(lambda a: "started" in (a.note or "")))
+
+    def test_decrease_below_delivered_refused(self):
+        self.rule_machines.strategy = "make_to_stock"
+        self.set_stock(self.machine, 5)
+        order = self.make_order([(self.machine, 3)])
+        delivery = order.picking_ids
+        delivery.move_ids.quantity = 2
+        delivery.move_ids.picked = True
+        delivery.with_context(cancel_backorder=False)._action_done()
+        with self.assertRaisesRegex(UserError, "delivered"):
+            order.order_line.product_uom_qty = 1
+
+    def test_cancel_order_cancels_only_its_not_started_production(self):
+        order_a = self.make_order([(self.machine, 1)])
+        order_b = self.make_order([(self.machine, 1)])
+        mos_a = order_a.order_line.mto_production_ids
+        mos_b = order_b.order_line.mto_production_ids
+        rfq_lines = self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "in", (order_a | order_b).order_line.ids)])
+        qty_b = sum(rfq_lines.filtered(lambda pol: pol.mto_sale_line_id == order_b.order_line)
+                    .mapped("product_qty"))
+        order_a._action_cancel()
+        self.assertEqual(set(mos_a.mapped("state")), {"cancel"})
+        self.assertNotIn("cancel", mos_b.mapped("state"))
+        remaining = self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "in", (order_a | order_b).order_line.ids)])
+        self.assertFalse(remaining.filtered(lambda pol: pol.mto_sale_line_id == order_a.order_line))
+        self.assertEqual(sum(remaining.mapped("product_qty")), qty_b)
+        self.assertEqual(order_a.mto_fulfilment_state, "cancelled")
+
+    def test_cancel_with_started_mo_flags_planner(self):
+        self.set_stock(self.frame, 5)
+        self.set_stock(self.screw, 100)
+        self.env["mto.routing.rule"].create({
+            "name": "frames from stock", "sequence": 1, "product_id": self.frame.id,
+            "strategy": "make_to_stock"})
+        order = self.make_order([(self.machine, 2)])
+        top = order.order_line._mto_top_productions()
+        top.action_assign()
+        top.qty_producing = 1
+        top.move_raw_ids.picked = True
+        order._action_cancel()
+        self.assertNotEqual(top.state, "cancel")
+        self.assertTrue(top.activity_ids.filtered(lambda a: "cancelled" in (a.note or "")))
