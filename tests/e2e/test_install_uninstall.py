@@ -1,7 +1,6 @@
 """Both add-ons uninstall and reinstall cleanly, through Odoo's own module buttons over XML-RPC."""
 import pytest
-
-from .conftest import OdooServer, _psql, clone_database
+from odoo_live import OdooServer, _psql, clone_database
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +26,8 @@ def test_uninstall_then_reinstall(scratch_server):
     admin("ir.module.module", "button_immediate_uninstall", fulfilment)
     assert module_states(admin) == {"mto_fulfilment": "uninstalled", "mto_costing": "uninstalled"}
     assert not admin("ir.model", "search", [("model", "=", "mto.routing.rule")])
-    columns = admin("ir.model.fields", "search", [("name", "like", "mto_%"), ("model", "=", "sale.order.line")])
+    columns = admin("ir.model.fields", "search",
+                    [("name", "like", "mto_%"), ("model", "=", "sale.order.line")])
     assert not columns
     costing = admin("ir.module.module", "search", [("name", "=", "mto_costing")])
     admin("ir.module.module", "button_immediate_install", costing)

@@ -60,8 +60,8 @@ class TestRoutingRule(MtoCommon):
             "strategy": "make_to_order"})
 
         def variant(*values):
-            return template.product_variant_ids.filtered(
-                lambda p: set(values) <= set(p.product_template_attribute_value_ids.product_attribute_value_id))
+            return template.product_variant_ids.filtered(lambda p: set(values) <= set(
+                p.product_template_attribute_value_ids.product_attribute_value_id))
 
         self.assertEqual(self.strategy(variant(black, large))[1], rule)
         self.assertFalse(self.strategy(variant(oak, large))[1])

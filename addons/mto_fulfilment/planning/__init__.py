@@ -1,0 +1,55 @@
+"""Pure-Python capable-to-promise core of mto_fulfilment (standard library only).
+
+Why a separate package: the ORM layer copies the plant into a :class:`Snapshot`, and this code
+computes promise dates from it in memory, deterministically, and testable without Odoo.
+"""
+
+from .capacity import CapacityBoard, Slot, minutes_to_timedelta, operation_minutes
+from .errors import PlanningError, PlanningInputError
+from .i18n import _
+from .intervals import WorkTimeline, merge_intervals, subtract_intervals
+from .material import Ledger
+from .promise import Planner, promise_lines
+from .results import (
+    MAKE_TO_ORDER,
+    MAKE_TO_STOCK,
+    STOCK_THEN_ORDER,
+    STRATEGIES,
+    Allocation,
+    Booking,
+    Bottleneck,
+    LineRequest,
+    LineResult,
+)
+from .snapshot import Bom, BomLine, Operation, Product, Snapshot, Workcenter
+
+__all__ = [
+    "MAKE_TO_ORDER",
+    "MAKE_TO_STOCK",
+    "STOCK_THEN_ORDER",
+    "STRATEGIES",
+    "Allocation",
+    "Bom",
+    "BomLine",
+    "Booking",
+    "Bottleneck",
+    "CapacityBoard",
+    "Ledger",
+    "LineRequest",
+    "LineResult",
+    "Operation",
+    "Planner",
+    "PlanningError",
+    "PlanningInputError",
+    "Product",
+    "Slot",
+    "Snapshot",
+    "WorkTimeline",
+    "Workcenter",
+    "_",
+    "merge_intervals",
+    "minutes_to_timedelta",
+    "operation_minutes",
+    "promise_lines",
+    "subtract_intervals",
+]

@@ -1,0 +1,139 @@
+"""Operation durations and finite-capacity slot search across work centers.
+
+Why: a promise is only honest if the work orders it implies fit between the work already
+planned; this module finds those slots (with alternative work centers) and keeps the ones
+taken during a promise run in working copies of each work center's timeline.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .errors import PlanningError, PlanningInputError
+from .i18n import _
+from .intervals import WorkTimeline
+from .journal import Journal
+from .snapshot import Operation, Workcenter
+
+
+def operation_minutes(
+    op: Operation, workcenter: Workcenter, product_id: int, qty: float, bom_qty: float
+) -> float:
+    """Expected minutes of ``op`` on ``workcenter`` for ``qty`` of ``product_id``.
+
+    Same rule as the manufacturing app: setup + cleanup + cycles * cycle time scaled by the
+    work center efficiency, where cycles = ceil(qty / capacity) and the capacity defaults to
+    the BoM output quantity.
+    """
+    efficiency = workcenter.time_efficiency
+    if efficiency is None or efficiency <= 0:
+        raise PlanningInputError(
+            _("Work center %(wc)s has an efficiency of %(eff)s%%; it must be positive.")
+            % {"wc": workcenter.name, "eff": efficiency}
+        )
+    default = (bom_qty or 1.0, workcenter.time_start, workcenter.time_stop)
+    capacity, setup, cleanup = workcenter.capacities.get(product_id, default)
+    if not capacity or capacity <= 0:
+        capacity = bom_qty or 1.0
+    cycles = max(math.ceil(qty / capacity - 1e-9), 0)
+    return (setup or 0.0) + (cleanup or 0.0) + cycles * op.time_cycle * 100.0 / efficiency
+
+
+def minutes_to_timedelta(minutes: float) -> timedelta:
+    """Whole seconds, rounded up, so booked slots never fall short once stored by the ORM."""
+    return timedelta(seconds=max(math.ceil(minutes * 60.0 - 1e-6), 0))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A candidate placement of one operation; ``wait`` is the delay caused by booked load."""
+
+    workcenter_id: int
+    start: datetime
+    end: datetime
+    wait: timedelta
+
+
+class CapacityBoard:
+    """Per-promise-run working copies of the work center timelines.
+
+    Timelines are built lazily from the snapshot (which is never modified) and every
+    reservation is journaled so a discarded alternative or a failed line can be undone.
+    """
+
+    def __init__(
+        self, workcenters: dict[int, Workcenter], horizon_end: datetime, journal: Journal
+    ) -> None:
+        self._workcenters = workcenters
+        self._horizon_end = horizon_end
+        self._journal = journal
+        self._timelines: dict[int, WorkTimeline] = {}
+
+    def workcenter(self, wc_id: int) -> Workcenter:
+        try:
+            return self._workcenters[wc_id]
+        except KeyError:
+            raise PlanningInputError(
+                _("Unknown work center id %(id)s in the snapshot.") % {"id": wc_id}
+            ) from None
+
+    def timeline(self, wc_id: int) -> WorkTimeline:
+        line = self._timelines.get(wc_id)
+        if line is None:
+            wc = self.workcenter(wc_id)
+            line = self._timelines[wc_id] = WorkTimeline(wc.working, wc.booked)
+        return line
+
+    def candidates(self, op: Operation) -> list[int]:
+        """Primary work center first, then its known alternatives (unknown ids are skipped)."""
+        primary = self.workcenter(op.workcenter_id)
+        ids = [primary.id]
+        for alt in primary.alternative_ids:
+            if alt in self._workcenters and alt not in ids:
+                ids.append(alt)
+        return ids
+
+    def best_slot(
+        self,
+        op: Operation,
+        product_id: int,
+        qty: float,
+        bom_qty: float,
+        earliest: datetime,
+        product_name: str = "",
+    ) -> Slot:
+        """Slot that finishes first among the operation's work centers.
+
+        Ties go to the primary work center, then to the lowest id.
+        """
+        best: tuple | None = None
+        for rank, wc_id in enumerate(self.candidates(op)):
+            wc = self._workcenters[wc_id]
+            duration = minutes_to_timedelta(operation_minutes(op, wc, product_id, qty, bom_qty))
+            found = self.timeline(wc_id).first_slot(earliest, duration)
+            if found is None or found[0] > self._horizon_end:
+                continue
+            start, end, wait = found
+            key = (end, 0 if rank == 0 else 1, wc_id)
+            if best is None or key < best[0]:
+                best = (key, Slot(wc_id, start, end, wait))
+        if best is None:
+            raise PlanningError(
+                _(
+                    "No free capacity on %(wc)s or its alternatives for operation %(op)s of "
+                    "%(product)s before %(horizon)s."
+                )
+                % {
+                    "wc": self._workcenters[op.workcenter_id].name,
+                    "op": op.name,
+                    "product": product_name or product_id,
+                    "horizon": self._horizon_end.strftime("%Y-%m-%d"),
+                }
+            )
+        return best[1]
+
+    def book(self, slot: Slot) -> None:
+        """Take the slot in the working copy (journaled)."""
+        line = self.timeline(slot.workcenter_id)
+        index = line.reserve(slot.start, slot.end)
+        self._journal.record(lambda: line.release(index))

@@ -1,0 +1,108 @@
+"""Bottleneck choice and the one-sentence explanation shown to sales people.
+
+Why: a date alone invites "why so late?"; the sentence names the component or work center a
+planner would have to act on, using only what the computation actually waited for.
+"""
+
+from datetime import date, datetime
+
+from .i18n import _
+from .results import Bottleneck, Production, Sourcing
+from .snapshot import Snapshot
+
+COMPONENT = "component"
+WORKCENTER = "workcenter"
+LEAD_TIME = "lead_time"
+
+
+def day(value: datetime | date) -> str:
+    return value.strftime("%Y-%m-%d")
+
+
+def qty_text(qty: float) -> str:
+    return f"{qty:g}"
+
+
+def product_name(snapshot: Snapshot, product_id: int) -> str:
+    product = snapshot.products.get(product_id)
+    return product.name if product else str(product_id)
+
+
+def workcenter_name(snapshot: Snapshot, wc_id: int) -> str:
+    wc = snapshot.workcenters.get(wc_id)
+    return wc.name if wc else str(wc_id)
+
+
+def production_bottleneck(snapshot: Snapshot, prod: Production) -> Bottleneck:
+    """Root cause of a production's end date.
+
+    Waiting for a booked work center comes first (it happened last, after material was in);
+    otherwise the critical component, or the sub-assembly's own root cause when that
+    component was made and itself waited for something; otherwise plain lead times.
+    """
+    if prod.wait is not None:
+        wait = prod.wait
+        return Bottleneck(
+            WORKCENTER,
+            workcenter_name(snapshot, wait.workcenter_id),
+            wait.free_at,
+            wait.workcenter_id,
+        )
+    crit = prod.critical
+    if crit is not None:
+        if crit.made is not None:
+            inner = production_bottleneck(snapshot, crit.made)
+            if inner.kind != LEAD_TIME:
+                return inner
+        return Bottleneck(
+            COMPONENT, product_name(snapshot, crit.product_id), crit.ready, crit.product_id
+        )
+    return Bottleneck(
+        LEAD_TIME, product_name(snapshot, prod.product_id), prod.capacity_ready, prod.product_id
+    )
+
+
+def bottleneck_fragment(bottleneck: Bottleneck) -> str:
+    if bottleneck.kind == WORKCENTER:
+        return _("%(wc)s is booked until %(date)s") % {
+            "wc": bottleneck.name,
+            "date": day(bottleneck.date),
+        }
+    return _("component %(name)s is available on %(date)s") % {
+        "name": bottleneck.name,
+        "date": day(bottleneck.date),
+    }
+
+
+def sourcing_fragment(snapshot: Snapshot, src: Sourcing) -> str:
+    values = {"name": product_name(snapshot, src.product_id), "date": day(src.ready)}
+    if src.method == "manufacture":
+        return _("component %(name)s is made by %(date)s") % values
+    if src.method == "stock":
+        return _("component %(name)s is available on %(date)s") % values
+    return _("component %(name)s arrives on %(date)s") % values
+
+
+def production_fragments(snapshot: Snapshot, prod: Production) -> list[str]:
+    """Critical component (with its root cause if it was made) then the work center wait."""
+    parts: list[str] = []
+    crit = prod.critical
+    if crit is not None:
+        if crit.made is not None:
+            inner = production_bottleneck(snapshot, crit.made)
+            if inner.kind != LEAD_TIME:
+                parts.append(bottleneck_fragment(inner))
+        parts.append(sourcing_fragment(snapshot, crit))
+    if prod.wait is not None:
+        parts.append(bottleneck_fragment(production_bottleneck(snapshot, prod)))
+    return parts
+
+
+def sentence(parts: list[str], ready: datetime, promise_date: date) -> str:
+    """Join the fragments and the closing "ready …, delivered …" into one sentence."""
+    closing = _("ready %(ready)s, delivered %(delivered)s") % {
+        "ready": day(ready),
+        "delivered": day(promise_date),
+    }
+    text = "; ".join([*parts, closing])
+    return text[:1].upper() + text[1:] + "."

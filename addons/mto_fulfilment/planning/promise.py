@@ -1,0 +1,402 @@
+"""Capable-to-promise: earliest delivery date per order line, with its reason.
+
+Why: sales need a date the plant can keep. Each line is planned forward from now through
+material availability (ATP, purchase or multi-level manufacture) and finite work center
+capacity; later lines see the stock and capacity taken by earlier ones.
+
+Promise date formula (all offsets in calendar days)::
+
+    goods_ready   = last operation end (made), stock/supply date, or purchase arrival
+    ship_ready    = goods_ready + manufacturing_lead_days   (only for goods made for the line)
+    promise_date  = (ship_ready + delivery_days + security_lead_days).date()
+
+For 'stock_then_order' the later of the stock part and the ordered part counts. A line's
+``earliest_start`` is a floor for production starts and for goods readiness.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .capacity import CapacityBoard
+from .errors import PlanningError, PlanningInputError
+from .explain import (
+    COMPONENT,
+    LEAD_TIME,
+    day,
+    product_name,
+    production_bottleneck,
+    production_fragments,
+    qty_text,
+    sentence,
+)
+from .i18n import _
+from .journal import Journal
+from .material import EPS, Ledger
+from .results import (
+    MAKE_TO_ORDER,
+    MAKE_TO_STOCK,
+    STRATEGIES,
+    Allocation,
+    Booking,
+    Bottleneck,
+    LineRequest,
+    LineResult,
+    Production,
+    Sourcing,
+    Wait,
+)
+from .snapshot import Bom, Product, Snapshot
+
+ZERO = timedelta(0)
+
+
+@dataclass
+class _Part:
+    """Outcome of one way of serving (part of) a line."""
+
+    material_ready: datetime
+    goods_ready: datetime
+    ship_ready: datetime
+    bottleneck: Bottleneck
+    fragments: list[str] = field(default_factory=list)
+
+
+class Planner:
+    """One promise run over a snapshot.
+
+    Lines promised through the same planner share allocations and bookings (line 2 sees
+    line 1's), while the snapshot itself is never modified. A line that raises leaves no
+    trace, so the planner stays usable.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.now = snapshot.now
+        self._journal = Journal()
+        self._ledger = Ledger(
+            snapshot.now, snapshot.free_qty, snapshot.supply, snapshot.demand, self._journal
+        )
+        horizon_end = snapshot.now + timedelta(days=snapshot.horizon_days)
+        self._board = CapacityBoard(snapshot.workcenters, horizon_end, self._journal)
+        self._bookings: list[Booking] = []
+        self._allocations: list[Allocation] = []
+
+    # --- public -----------------------------------------------------------------------
+
+    def promise(self, line: LineRequest) -> LineResult:
+        """Promise one line, keeping its allocations and bookings for the following lines."""
+        self._validate(line)
+        self._journal.commit()
+        self._bookings, self._allocations = [], []
+        not_before = max(self.now, line.earliest_start or self.now)
+        try:
+            if line.strategy == MAKE_TO_ORDER:
+                part = self._to_order(line.product_id, line.quantity, not_before)
+            elif line.strategy == MAKE_TO_STOCK:
+                part = self._make_to_stock(line.product_id, line.quantity, not_before)
+            else:
+                part = self._stock_then_order(line.product_id, line.quantity, not_before)
+        except BaseException:
+            self._journal.rollback(0)
+            raise
+        snap = self.snapshot
+        lead = timedelta(days=snap.delivery_days + snap.security_lead_days)
+        promise_date = (part.ship_ready + lead).date()
+        return LineResult(
+            key=line.key,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            strategy=line.strategy,
+            promise_date=promise_date,
+            material_ready=part.material_ready,
+            capacity_ready=part.goods_ready,
+            bottleneck=part.bottleneck,
+            explanation=sentence(part.fragments, part.goods_ready, promise_date),
+            bookings=self._bookings,
+            allocations=self._allocations,
+        )
+
+    # --- validation and look-ups ---------------------------------------------------------
+
+    def _validate(self, line: LineRequest) -> None:
+        if line.product_id not in self.snapshot.products:
+            raise PlanningInputError(
+                _("Unknown product id %(id)s for line %(key)s.")
+                % {"id": line.product_id, "key": line.key}
+            )
+        qty = line.quantity
+        if not isinstance(qty, (int, float)) or not math.isfinite(qty) or qty <= 0:
+            raise PlanningInputError(
+                _("Quantity of line %(key)s must be a positive number, got %(qty)r.")
+                % {"key": line.key, "qty": qty}
+            )
+        start = line.earliest_start
+        if start is not None and (not isinstance(start, datetime) or start.tzinfo is not None):
+            raise PlanningInputError(
+                _("Earliest start of line %(key)s must be a naive UTC datetime, got %(value)r.")
+                % {"key": line.key, "value": start}
+            )
+        if line.strategy not in STRATEGIES:
+            raise PlanningInputError(
+                _("Unknown strategy %(strategy)r for line %(key)s; expected one of %(all)s.")
+                % {"strategy": line.strategy, "key": line.key, "all": ", ".join(STRATEGIES)}
+            )
+
+    def _product(self, product_id: int) -> Product:
+        try:
+            return self.snapshot.products[product_id]
+        except KeyError:
+            raise PlanningInputError(
+                _("Unknown product id %(id)s in a bill of materials.") % {"id": product_id}
+            ) from None
+
+    def _bom(self, product: Product) -> Bom:
+        try:
+            return self.snapshot.boms[product.bom_id]
+        except KeyError:
+            raise PlanningInputError(
+                _("Bill of materials %(bom)s of %(product)s is missing from the snapshot.")
+                % {"bom": product.bom_id, "product": product.name}
+            ) from None
+
+    @staticmethod
+    def _can_make(product: Product) -> bool:
+        return product.can_manufacture and product.bom_id is not None
+
+    @staticmethod
+    def _can_buy(product: Product) -> bool:
+        return product.can_buy and product.purchase_delay_days is not None
+
+    def _purchase_date(self, product: Product) -> datetime:
+        days = self.snapshot.purchase_lead_days + (product.purchase_delay_days or 0.0)
+        return self.now + timedelta(days=days)
+
+    # --- journaled records ---------------------------------------------------------------
+
+    def _record_allocation(self, allocation: Allocation) -> None:
+        self._allocations.append(allocation)
+        self._journal.record(self._allocations.pop)
+
+    def _record_booking(self, booking: Booking) -> None:
+        self._bookings.append(booking)
+        self._journal.record(self._bookings.pop)
+
+    def _take(self, product_id: int, qty: float, when: datetime, path: tuple) -> Sourcing:
+        """Allocate from stock (``when`` = now) or incoming supply (``when`` > now)."""
+        self._ledger.allocate(product_id, qty, when)
+        method = "stock" if when <= self.now else "supply"
+        self._record_allocation(Allocation(product_id, qty, when, method, path))
+        return Sourcing(product_id, qty, when, method)
+
+    # --- material ------------------------------------------------------------------------
+
+    def _source(
+        self, product_id: int, qty: float, parent_path: tuple, not_before: datetime
+    ) -> Sourcing:
+        """Cover a component need by the earlier of stock/supply and replenishing it."""
+        self._product(product_id)
+        path = (*parent_path, product_id)
+        covered = self._ledger.earliest_cover(product_id, qty)
+        if covered is not None and covered <= self.now:
+            return self._take(product_id, qty, covered, path)
+        mark = self._journal.mark()
+        try:
+            replenished = self._replenish(product_id, qty, parent_path, not_before)
+        except PlanningInputError:
+            raise
+        except PlanningError:
+            if covered is None:
+                raise
+            replenished = None
+        if covered is not None and (replenished is None or covered <= replenished.ready):
+            self._journal.rollback(mark)
+            return self._take(product_id, qty, covered, path)
+        return replenished
+
+    def _replenish(
+        self, product_id: int, qty: float, parent_path: tuple, not_before: datetime
+    ) -> Sourcing:
+        """Use the stock usable now, then make (BoM) or buy (vendor) the shortage."""
+        product = self._product(product_id)
+        make, buy = self._can_make(product), self._can_buy(product)
+        if not make and not buy:
+            raise PlanningError(
+                _("%(product)s has no stock, no bill of materials and no vendor to cover %(qty)s.")
+                % {"product": product.name, "qty": qty_text(qty)}
+            )
+        path = (*parent_path, product_id)
+        stock_qty = min(qty, max(0.0, self._ledger.atp(product_id, self.now)))
+        if stock_qty > EPS:
+            self._take(product_id, stock_qty, self.now, path)
+        else:
+            stock_qty = 0.0
+        shortage = qty - stock_qty
+        made = None
+        if make:
+            made = self._make(product_id, shortage, parent_path, not_before)
+            ready, method = made.capacity_ready, "manufacture"
+        else:
+            ready, method = self._purchase_date(product), "purchase"
+        self._record_allocation(Allocation(product_id, shortage, ready, method, path))
+        return Sourcing(product_id, qty, ready, method, made)
+
+    # --- manufacturing -------------------------------------------------------------------
+
+    def _make(
+        self, product_id: int, qty: float, parent_path: tuple, not_before: datetime
+    ) -> Production:
+        """Plan one manufacturing run: components first, then operations in sequence."""
+        product = self._product(product_id)
+        if product_id in parent_path:
+            raise PlanningInputError(
+                _("Bill of materials loop: %(product)s contains itself.")
+                % {"product": product.name}
+            )
+        path = (*parent_path, product_id)
+        bom = self._bom(product)
+        bom_qty = bom.product_qty if bom.product_qty and bom.product_qty > 0 else 1.0
+        floor = max(self.now + timedelta(days=bom.days_to_prepare_mo or 0.0), not_before)
+        material_ready, critical = floor, None
+        for bom_line in bom.lines:
+            need = bom_line.qty * qty / bom_qty
+            if need <= EPS:
+                continue
+            src = self._source(bom_line.product_id, need, path, not_before)
+            if src.ready > material_ready:
+                material_ready, critical = src.ready, src
+        cursor, wait = material_ready, None
+        for op in sorted(bom.operations, key=lambda o: (o.sequence, o.id)):
+            slot = self._board.best_slot(op, product_id, qty, bom_qty, cursor, product.name)
+            self._board.book(slot)
+            self._record_booking(
+                Booking(slot.workcenter_id, op.id, product_id, slot.start, slot.end, path)
+            )
+            if slot.wait > ZERO and (wait is None or slot.wait > wait.duration):
+                wait = Wait(slot.workcenter_id, slot.start, slot.wait)
+            cursor = slot.end
+        if not bom.operations:
+            cursor = material_ready + timedelta(days=bom.produce_delay or 0.0)
+        return Production(product_id, qty, floor, material_ready, cursor, critical, wait)
+
+    # --- strategies ----------------------------------------------------------------------
+
+    def _to_order(self, product_id: int, qty: float, not_before: datetime) -> _Part:
+        """Make the quantity for this line, or buy it when the product cannot be made."""
+        snap = self.snapshot
+        product = self._product(product_id)
+        path = (product_id,)
+        if self._can_make(product):
+            prod = self._make(product_id, qty, (), not_before)
+            ready = prod.capacity_ready
+            self._record_allocation(Allocation(product_id, qty, ready, "manufacture", path))
+            fragments = production_fragments(snap, prod)
+            if not fragments:
+                fragments = [_("made to order without waiting for material or capacity")]
+            return _Part(
+                prod.material_ready,
+                ready,
+                ready + timedelta(days=snap.manufacturing_lead_days),
+                production_bottleneck(snap, prod),
+                fragments,
+            )
+        if self._can_buy(product):
+            arrival = self._purchase_date(product)
+            self._record_allocation(Allocation(product_id, qty, arrival, "purchase", path))
+            ready = max(arrival, not_before)
+            fragment = _("%(product)s is purchased to order and arrives on %(date)s") % {
+                "product": product.name,
+                "date": day(arrival),
+            }
+            return _Part(
+                ready,
+                ready,
+                ready,
+                Bottleneck(LEAD_TIME, product.name, arrival, product_id),
+                [fragment],
+            )
+        raise PlanningError(
+            _("%(product)s cannot be made to order: it has no bill of materials and no vendor.")
+            % {"product": product.name}
+        )
+
+    def _from_stock_part(self, product_id: int, when: datetime, not_before: datetime) -> _Part:
+        name = product_name(self.snapshot, product_id)
+        ready = max(when, not_before)
+        if when > self.now:
+            return _Part(
+                ready,
+                ready,
+                ready,
+                Bottleneck(COMPONENT, name, when, product_id),
+                [_("%(product)s arrives on %(date)s") % {"product": name, "date": day(when)}],
+            )
+        return _Part(
+            ready,
+            ready,
+            ready,
+            Bottleneck(LEAD_TIME, name, ready, product_id),
+            [_("%(product)s is in stock") % {"product": name}],
+        )
+
+    def _make_to_stock(self, product_id: int, qty: float, not_before: datetime) -> _Part:
+        """Serve from ATP; if nothing ever covers the line, replenish and say so."""
+        covered = self._ledger.earliest_cover(product_id, qty)
+        if covered is not None:
+            self._take(product_id, qty, covered, (product_id,))
+            return self._from_stock_part(product_id, covered, not_before)
+        snap = self.snapshot
+        name = product_name(snap, product_id)
+        src = self._replenish(product_id, qty, (), not_before)
+        if src.made is not None:
+            prod = src.made
+            ready = prod.capacity_ready
+            lead = timedelta(days=snap.manufacturing_lead_days)
+            fragments = [
+                _("%(product)s is not covered by stock or planned supply, so it will be made")
+                % {"product": name},
+                *production_fragments(snap, prod),
+            ]
+            return _Part(
+                prod.material_ready,
+                ready,
+                ready + lead,
+                production_bottleneck(snap, prod),
+                fragments,
+            )
+        ready = max(src.ready, not_before)
+        fragment = _(
+            "%(product)s is not covered by stock or planned supply, so it will be purchased "
+            "and arrives on %(date)s"
+        ) % {"product": name, "date": day(src.ready)}
+        return _Part(
+            ready, ready, ready, Bottleneck(LEAD_TIME, name, src.ready, product_id), [fragment]
+        )
+
+    def _stock_then_order(self, product_id: int, qty: float, not_before: datetime) -> _Part:
+        """Take what is usable now, order the rest; the later part sets the date."""
+        stock_qty = min(qty, max(0.0, self._ledger.atp(product_id, self.now)))
+        if stock_qty > qty - EPS:
+            self._take(product_id, qty, self.now, (product_id,))
+            return self._from_stock_part(product_id, self.now, not_before)
+        if stock_qty <= EPS:
+            return self._to_order(product_id, qty, not_before)
+        self._take(product_id, stock_qty, self.now, (product_id,))
+        rest = qty - stock_qty
+        part = self._to_order(product_id, rest, not_before)
+        stock_ready = max(self.now, not_before)
+        split = _("%(stock)s from stock, %(rest)s to order") % {
+            "stock": qty_text(stock_qty),
+            "rest": qty_text(rest),
+        }
+        part.fragments.insert(0, split)
+        part.goods_ready = max(part.goods_ready, stock_ready)
+        part.ship_ready = max(part.ship_ready, stock_ready)
+        return part
+
+
+def promise_lines(snapshot: Snapshot, lines: Iterable[LineRequest]) -> list[LineResult]:
+    """Promise ``lines`` in order; each sees the allocations and bookings of earlier ones."""
+    planner = Planner(snapshot)
+    return [planner.promise(line) for line in lines]

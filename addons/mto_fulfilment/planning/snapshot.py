@@ -1,0 +1,106 @@
+"""Plain-data picture of the plant that the ORM layer builds once per promise request.
+
+Why: the planning core must run without Odoo (fast, testable, deterministic), so everything it
+needs is copied here first. All datetimes are naive UTC; all day counts are calendar days.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+Interval = tuple[datetime, datetime]
+Dated = tuple[datetime, float]
+
+
+@dataclass
+class Product:
+    """A product as far as sourcing is concerned.
+
+    ``purchase_delay_days`` is the best vendor's delay; ``None`` means no vendor, so the product
+    cannot be bought even if ``can_buy`` is set.
+    """
+
+    id: int
+    name: str
+    bom_id: int | None = None
+    purchase_delay_days: float | None = None
+    can_manufacture: bool = False
+    can_buy: bool = False
+
+
+@dataclass
+class BomLine:
+    """``qty`` of ``product_id`` is consumed per ``Bom.product_qty`` of output."""
+
+    product_id: int
+    qty: float
+
+
+@dataclass
+class Operation:
+    """One routing step; ``time_cycle`` is minutes per cycle at 100 % efficiency."""
+
+    id: int
+    name: str
+    sequence: int
+    workcenter_id: int
+    time_cycle: float
+
+
+@dataclass
+class Bom:
+    """Bill of materials; ``produce_delay`` (days) is used only when there are no operations."""
+
+    id: int
+    product_id: int
+    product_qty: float = 1.0
+    days_to_prepare_mo: float = 0.0
+    produce_delay: float = 0.0
+    lines: list[BomLine] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+
+
+@dataclass
+class Workcenter:
+    """A machine or team that runs one work order at a time.
+
+    ``capacities`` maps product id to ``(capacity, setup minutes, cleanup minutes)``.
+    ``working`` are the working intervals over the horizon (calendar minus leaves), ``booked``
+    the intervals already taken by planned work orders. Neither needs to be sorted or merged.
+    """
+
+    id: int
+    name: str
+    time_efficiency: float = 100.0
+    time_start: float = 0.0
+    time_stop: float = 0.0
+    capacities: dict[int, tuple[float, float, float]] = field(default_factory=dict)
+    alternative_ids: list[int] = field(default_factory=list)
+    working: list[Interval] = field(default_factory=list)
+    booked: list[Interval] = field(default_factory=list)
+
+
+@dataclass
+class Snapshot:
+    """Everything a promise computation reads; it is never modified by the planner.
+
+    ``free_qty``: free stock now (on hand - reserved - pegged to other orders).
+    ``supply``: incoming quantities (confirmed POs, MOs) at their expected dates.
+    ``demand``: quantities already promised to other orders at their dates.
+    ``purchase_lead_days``: company days to purchase + purchase security lead.
+    ``manufacturing_lead_days``: company manufacturing security lead, added once to made goods.
+    ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
+    ``horizon_days``: operations may not start later than ``now`` + this many days.
+    """
+
+    now: datetime
+    products: dict[int, Product] = field(default_factory=dict)
+    boms: dict[int, Bom] = field(default_factory=dict)
+    free_qty: dict[int, float] = field(default_factory=dict)
+    supply: dict[int, list[Dated]] = field(default_factory=dict)
+    demand: dict[int, list[Dated]] = field(default_factory=dict)
+    workcenters: dict[int, Workcenter] = field(default_factory=dict)
+    purchase_lead_days: float = 0.0
+    manufacturing_lead_days: float = 0.0
+    security_lead_days: float = 0.0
+    delivery_days: float = 0.0
+    horizon_days: int = 700

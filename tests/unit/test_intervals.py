@@ -1,0 +1,100 @@
+from datetime import timedelta
+
+from planbuild import at, week_calendar
+from planning import WorkTimeline, merge_intervals, subtract_intervals
+
+H = timedelta(hours=1)
+
+
+def test_merge_sorts_fuses_and_drops_empty():
+    got = merge_intervals(
+        [
+            (at(0, 13), at(0, 17)),
+            (at(0, 8), at(0, 12)),
+            (at(0, 12), at(0, 13)),
+            (at(1, 8), at(1, 8)),
+        ]
+    )
+    assert got == [(at(0, 8), at(0, 17))]
+
+
+def test_subtract_leave_splits_and_removes():
+    base = [(at(0, 8), at(0, 12)), (at(0, 13), at(0, 17)), (at(1, 8), at(1, 12))]
+    got = subtract_intervals(base, [(at(0, 10), at(0, 14)), (at(1, 0), at(2, 0))])
+    assert got == [(at(0, 8), at(0, 10)), (at(0, 14), at(0, 17))]
+
+
+def test_calendar_helper_has_no_weekend():
+    cal = week_calendar(weeks=1)
+    assert len(cal) == 10
+    assert cal[-1] == (at(4, 13), at(4, 17))
+
+
+def test_slot_crosses_the_night():
+    line = WorkTimeline(week_calendar())
+    # Mon 16:00 + 3 h of work: 1 h on Monday, 2 h on Tuesday morning
+    assert line.first_slot(at(0, 16), 3 * H) == (at(0, 16), at(1, 10), timedelta(0))
+
+
+def test_slot_crosses_the_weekend():
+    line = WorkTimeline(week_calendar())
+    start, end, wait = line.first_slot(at(4, 15), 4 * H)
+    assert (start, end, wait) == (at(4, 15), at(7, 10), timedelta(0))
+
+
+def test_slot_starts_after_lunch_and_at_interval_end():
+    line = WorkTimeline(week_calendar())
+    assert line.first_slot(at(0, 12, 30), H)[:2] == (at(0, 13), at(0, 14))
+    # exactly 4 h from 08:00 ends at 12:00, not at 13:00
+    assert line.first_slot(at(0, 8), 4 * H)[:2] == (at(0, 8), at(0, 12))
+    # starting at the end of the day starts next morning
+    assert line.first_slot(at(0, 17), H)[:2] == (at(1, 8), at(1, 9))
+
+
+def test_slot_skips_a_leave_day():
+    leave = [(at(1, 0), at(2, 0))]  # whole Tuesday off
+    line = WorkTimeline(week_calendar(leaves=leave))
+    assert line.first_slot(at(0, 16), 3 * H)[:2] == (at(0, 16), at(2, 10))
+
+
+def test_booked_interval_pushes_start():
+    line = WorkTimeline(week_calendar(), booked=[(at(0, 9), at(0, 11))])
+    # only 1 h free before the booking, so the 2 h job starts at 11:00 and runs past lunch
+    assert line.first_slot(at(0, 8), 2 * H) == (at(0, 11), at(0, 14), 3 * H)
+
+
+def test_booking_inside_the_span_is_not_jumped_over():
+    line = WorkTimeline(week_calendar(), booked=[(at(1, 8), at(1, 9))])
+    # Mon 15-17 gives only 2 h before Tuesday's booking: the 3 h job must wait until 09:00
+    assert line.first_slot(at(0, 15), 3 * H)[:2] == (at(1, 9), at(1, 12))
+    # but a 2 h job fits exactly before it
+    assert line.first_slot(at(0, 15), 2 * H)[:2] == (at(0, 15), at(0, 17))
+
+
+def test_booking_in_a_break_still_blocks_spanning_it_and_overlaps_merge():
+    booked = [(at(0, 12), at(0, 13)), (at(1, 8), at(1, 10)), (at(1, 9), at(1, 11))]
+    line = WorkTimeline(week_calendar(), booked=booked)
+    # the span [s, e) may not intersect a booking, even one placed over lunch
+    assert line.first_slot(at(0, 11), 2 * H)[:2] == (at(0, 13), at(0, 15))
+    assert line.first_slot(at(0, 11), H)[:2] == (at(0, 11), at(0, 12))
+    assert line.first_slot(at(1, 8), H)[:2] == (at(1, 11), at(1, 12))
+
+
+def test_reserve_and_release():
+    line = WorkTimeline(week_calendar())
+    index = line.reserve(at(0, 8), at(0, 10))
+    assert line.first_slot(at(0, 8), H)[:2] == (at(0, 10), at(0, 11))
+    line.release(index)
+    assert line.first_slot(at(0, 8), H)[:2] == (at(0, 8), at(0, 9))
+
+
+def test_no_slot_when_calendar_runs_out():
+    line = WorkTimeline(week_calendar(weeks=1))
+    assert line.first_slot(at(0, 8), 41 * H) is None
+    assert line.first_slot(at(0, 8), 40 * H)[:2] == (at(0, 8), at(4, 17))
+    assert line.first_slot(at(7, 8), H) is None
+
+
+def test_zero_duration_lands_on_working_time_outside_bookings():
+    line = WorkTimeline(week_calendar(), booked=[(at(0, 8), at(0, 9))])
+    assert line.first_slot(at(0, 7), timedelta(0))[:2] == (at(0, 9), at(0, 9))
