@@ -1,10 +1,10 @@
-from . import (
-    mrp_production,
-    mto_routing_rule,
-    purchase_order_line,
-    sale_order,
-    sale_order_line,
-    stock_move,
-    stock_rule,
-    stock_warehouse,
-)
+from . import mto_routing_rule
+from . import stock_warehouse
+from . import product_product
+from . import sale_order_line
+from . import sale_order
+from . import mrp_production
+from . import stock_rule
+from . import stock_move
+from . import purchase_order_line
+from . import mto_promise

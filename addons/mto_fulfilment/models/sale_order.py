@@ -1,4 +1,7 @@
+from datetime import datetime, time
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 FULFILMENT_STATES = [
     ("quotation", "Quotation"),
@@ -20,6 +23,9 @@ class SaleOrder(models.Model):
     )
     mto_production_count = fields.Integer(
         "Order production", compute="_compute_mto_production_count")
+    mto_at_risk = fields.Boolean(
+        "At risk", compute="_compute_mto_at_risk", store=True, index=True,
+        help="At least one line is forecast later than promised.")
 
     @api.depends("state", "order_line.mto_production_ids.state",
                  "order_line.mto_production_ids.reservation_state", "picking_ids.state")
@@ -51,6 +57,57 @@ class SaleOrder(models.Model):
             return "delivered" if outgoing else "ready"
         return "waiting_material"
 
+    @api.depends("order_line.mto_at_risk")
+    def _compute_mto_at_risk(self):
+        for order in self:
+            order.mto_at_risk = any(order.order_line.mapped("mto_at_risk"))
+
+    # --------------------------------------------------------------- promise
+    def _mto_promise_lines(self):
+        return self.order_line.filtered(
+            lambda sol: not sol.display_type and sol.product_id.type == "consu" and sol.product_uom_qty > 0)
+
+    def _mto_compute_promise(self, lock=False):
+        """{sale line: planning.LineResult} for the order's goods lines, nothing written."""
+        self.ensure_one()
+        lines = self._mto_promise_lines()
+        if not lines:
+            return {}
+        lines.check_access("read")
+        requests = [line._mto_promise_request() for line in lines]
+        now = fields.Datetime.now()
+        results = self.env["mto.promise"]._plan(
+            requests, self.warehouse_id, now, exclude_sale_lines=lines, lock=lock)
+        return {line: results[line.id] for line in lines}
+
+    def _mto_commitment_from(self, results):
+        dates = [r.promise_date for r in results.values()]
+        day = min(dates) if self.picking_policy == "direct" else max(dates)
+        return datetime.combine(day, time(12, 0))
+
+    def action_mto_promise(self):
+        """Compute and store the promise of every goods line; set the order's commitment date.
+
+        Writes all lines of all orders or nothing (any error rolls the whole call back).
+        Returns one dict per line (as `mto.promise.simulate`, plus `sale_line_id`).
+        """
+        self.check_access("write")
+        answer = []
+        for order in self:
+            if order.state == "cancel":
+                raise UserError(self.env._("%s is cancelled: nothing to promise.", order.name))
+            results = order._mto_compute_promise()
+            for line, result in results.items():
+                line.write(line._mto_promise_values(result))
+                data = self.env["mto.promise"]._result_dict(
+                    {"product": line.product_id, "qty": line.product_uom_qty,
+                     "strategy": line.mto_strategy}, result)
+                data["sale_line_id"] = line.id
+                answer.append(data)
+            if results:
+                order.commitment_date = order._mto_commitment_from(results)
+        return answer
+
     def _compute_mto_production_count(self):
         for order in self:
             order.mto_production_count = len(order.order_line.mto_production_ids)
@@ -72,7 +129,45 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         # Refuse before anything is written: a make-to-order line needs a BoM or a vendor.
         self.order_line.filtered(lambda sol: sol.product_id.type == "consu")._mto_check_can_make()
-        return super().action_confirm()
+        promises = {}
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            promises[order] = order._mto_promise_at_confirmation()
+        res = super().action_confirm()
+        Promise = self.env["mto.promise"]
+        for results in promises.values():
+            for line, result in results.items():
+                if line.mto_strategy in ("make_to_order", "stock_then_order"):
+                    Promise._book(line, result)
+        return res
+
+    def _mto_promise_at_confirmation(self):
+        """Re-promise with the plant as it is now (work centers locked) and keep the slots to book.
+
+        A date that changed since the quotation is written and logged, never silently kept. An
+        order that cannot be promised (e.g. a product nobody can supply) is still confirmed, as in
+        plain Odoo, with a note in the chatter.
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                results = self._mto_compute_promise(lock=True)
+        except UserError as exc:
+            self.message_post(body=self.env._("No delivery promise at confirmation: %s", exc.args[0]))
+            return {}
+        changed = []
+        for line, result in results.items():
+            if line.mto_promise_date and line.mto_promise_date != result.promise_date:
+                changed.append(self.env._(
+                    "%(product)s: %(old)s → %(new)s (%(why)s)", product=line.product_id.display_name,
+                    old=line.mto_promise_date, new=result.promise_date, why=result.explanation))
+            line.write(line._mto_promise_values(result))
+        commitment = results and self._mto_commitment_from(results)
+        if commitment and (not self.commitment_date or self.commitment_date.date() < commitment.date()):
+            self.commitment_date = commitment
+        if changed:
+            self.message_post(body=self.env._(
+                "The plant changed since the quotation was promised; new dates: %s", "; ".join(changed)))
+        return results
 
     def _action_cancel(self):
         lines = self.filtered(lambda o: o.state == "sale").order_line

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .mto_routing_rule import STRATEGIES
 
@@ -25,6 +25,23 @@ class SaleOrderLine(models.Model):
         help="Manufacturing orders made for this line, sub-assembly orders included.",
     )
     mto_production_count = fields.Integer(compute="_compute_mto_production_count")
+    # Promise (capable-to-promise): what the customer was told, and why.
+    mto_promise_date = fields.Date(
+        "Promised date", copy=False, readonly=True,
+        help="The delivery date promised to the customer for this line (capacity-aware).")
+    mto_forecast_date = fields.Date(
+        "Forecast date", copy=False, readonly=True,
+        help="The date the plant expects now; later than the promise means the line is at risk.")
+    mto_promise_explanation = fields.Char("Why this date", copy=False, readonly=True)
+    mto_material_ready_date = fields.Datetime("Material ready", copy=False, readonly=True)
+    mto_capacity_ready_date = fields.Datetime("Production ready", copy=False, readonly=True)
+    mto_bottleneck_kind = fields.Selection(
+        [("component", "Component"), ("workcenter", "Work center"), ("lead_time", "Lead time")],
+        "Bottleneck", copy=False, readonly=True)
+    mto_bottleneck_name = fields.Char("Bottleneck detail", copy=False, readonly=True)
+    mto_at_risk = fields.Boolean(
+        "At risk", compute="_compute_mto_at_risk", store=True,
+        help="The plant's forecast is later than the date promised to the customer.")
 
     @api.depends("product_id", "product_uom_qty", "product_uom_id", "order_id.partner_id",
                  "order_id.warehouse_id", "route_ids", "company_id")
@@ -56,6 +73,36 @@ class SaleOrderLine(models.Model):
             "stock.route_warehouse0_mto", raise_if_not_found=False)
         routes = self.route_ids or (self.product_id.route_ids | self.product_id.categ_id.total_route_ids)
         return "make_to_order" if mto_route and mto_route in routes else "make_to_stock"
+
+    @api.depends("mto_promise_date", "mto_forecast_date", "state")
+    def _compute_mto_at_risk(self):
+        for line in self:
+            line.mto_at_risk = bool(
+                line.state == "sale" and line.mto_promise_date and line.mto_forecast_date
+                and line.mto_forecast_date > line.mto_promise_date)
+
+    def _mto_promise_request(self):
+        self.ensure_one()
+        qty = self.product_uom_id._compute_quantity(self.product_uom_qty, self.product_id.uom_id)
+        if self.product_id.uom_id.compare(qty, 0) <= 0:
+            raise ValidationError(self.env._(
+                "%(product)s on %(order)s: the quantity must be positive to promise a date.",
+                product=self.product_id.display_name, order=self.order_id.name))
+        start = max(fields.Datetime.now(), self.order_id.date_order or fields.Datetime.now())
+        return {"key": self.id, "product": self.product_id, "qty": qty,
+                "strategy": self.mto_strategy or "make_to_stock", "start": start}
+
+    def _mto_promise_values(self, result):
+        bottleneck = result.bottleneck
+        return {
+            "mto_promise_date": result.promise_date,
+            "mto_forecast_date": result.promise_date,
+            "mto_promise_explanation": result.explanation,
+            "mto_material_ready_date": result.material_ready,
+            "mto_capacity_ready_date": result.capacity_ready,
+            "mto_bottleneck_kind": bottleneck.kind,
+            "mto_bottleneck_name": bottleneck.name,
+        }
 
     def _compute_mto_production_count(self):
         for line in self:

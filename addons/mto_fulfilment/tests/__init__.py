@@ -1,1 +1,3 @@
-from . import test_order_production, test_routing_rule
+from . import test_routing_rule
+from . import test_order_production
+from . import test_promise

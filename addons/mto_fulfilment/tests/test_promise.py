@@ -1,0 +1,158 @@
+"""Capable-to-promise through the ORM, against hand-computed dates.
+
+Calendar: Mon-Fri 08:00-12:00 + 13:00-17:00 UTC. Now: Monday 2026-12-07 08:00 UTC.
+Cabinet = 2 x Panel (bought, vendor delay 3 days) + operation Assembly, 120 min per unit.
+"""
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+NOW = "2026-12-07 08:00:00"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestPromise(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.company = env.company
+        cls.company.write({"security_lead": 0, "days_to_purchase": 0})
+        cls.warehouse = env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.calendar = env["resource.calendar"].create({"name": "40h UTC", "tz": "UTC"})
+        cls.assembly = env["mrp.workcenter"].create({
+            "name": "Assembly", "resource_calendar_id": cls.calendar.id, "time_efficiency": 100,
+            "time_start": 0, "time_stop": 0})
+        cls.vendor = env["res.partner"].create({"name": "Panel Vendor"})
+        cls.customer = env["res.partner"].create({"name": "Customer"})
+        mto = env.ref("stock.route_warehouse0_mto")
+        cls.panel = env["product.product"].create({
+            "name": "Panel", "type": "consu", "is_storable": True,
+            "route_ids": [Command.set((mto | cls.warehouse.buy_pull_id.route_id).ids)],
+            "seller_ids": [Command.create({"partner_id": cls.vendor.id, "delay": 3, "price": 10})]})
+        cls.cabinet = env["product.product"].create({"name": "Cabinet", "type": "consu", "is_storable": True})
+        cls.bom = env["mrp.bom"].create({
+            "product_tmpl_id": cls.cabinet.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": cls.panel.id, "product_qty": 2})],
+            "operation_ids": [Command.create({"name": "Assemble", "workcenter_id": cls.assembly.id,
+                                              "time_mode": "manual", "time_cycle_manual": 120})],
+        })
+        env["mto.routing.rule"].create({"name": "Cabinets to order", "product_id": cls.cabinet.id,
+                                        "strategy": "make_to_order"})
+
+    def quotation(self, qty=2):
+        return self.env["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.cabinet.id, "product_uom_qty": qty})]})
+
+    def book(self, start, stop):
+        self.env["resource.calendar.leaves"].create({
+            "name": "Other MO", "calendar_id": self.calendar.id, "resource_id": self.assembly.resource_id.id,
+            "date_from": start, "date_to": stop, "time_type": "other"})
+
+    def test_component_lead_time_sets_the_date(self):
+        order = self.quotation()
+        result = order.action_mto_promise()
+        line = order.order_line
+        # Panels arrive Thu 10 08:00; 2 cycles x 120 min = Thu 08:00-12:00.
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 10, 8, 0))
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 10, 12, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 10))
+        self.assertEqual(order.commitment_date.date(), date(2026, 12, 10))
+        self.assertEqual(result[0]["promise_date"], "2026-12-10")
+        self.assertEqual(result[0]["sale_line_id"], line.id)
+        self.assertIn("Panel", line.mto_promise_explanation)
+
+    def test_booked_workcenter_pushes_the_date(self):
+        self.book(datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 11, 12, 0))
+        order = self.quotation()
+        order.action_mto_promise()
+        line = order.order_line
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 11, 17, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 11))
+        self.assertEqual(line.mto_bottleneck_kind, "workcenter")
+        self.assertEqual(line.mto_bottleneck_name, "Assembly")
+
+    def test_stock_makes_it_today_and_efficiency_counts(self):
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)
+        self.assertEqual(self.quotation().action_mto_promise()[0]["capacity_ready_date"], "2026-12-07 12:00:00")
+        self.assembly.time_efficiency = 50  # 480 min: Mon 08-12 + 13-17
+        self.assertEqual(self.quotation().action_mto_promise()[0]["capacity_ready_date"], "2026-12-07 17:00:00")
+
+    def test_confirmation_books_the_promised_slots_and_next_promise_sees_them(self):
+        order = self.quotation()
+        order.action_mto_promise()
+        order.action_confirm()
+        production = order.order_line.mto_production_ids
+        self.assertEqual(len(production), 1)
+        workorder = production.workorder_ids
+        self.assertEqual(workorder.date_start, datetime(2026, 12, 10, 8, 0))
+        self.assertEqual(workorder.date_finished, datetime(2026, 12, 10, 12, 0))
+        self.assertEqual(workorder.leave_id.time_type, "other")
+        self.assertTrue(production.is_planned)
+        self.assertGreaterEqual(production.date_start, datetime(2026, 12, 10, 8, 0),
+                                "never planned before its components arrive")
+        # the next order's panels still arrive Thursday, but Assembly is taken until 12:00
+        second = self.quotation(1)
+        second.action_mto_promise()
+        self.assertEqual(second.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 15, 0))
+
+    def test_changed_plant_is_recomputed_and_logged_at_confirmation(self):
+        order = self.quotation()
+        order.action_mto_promise()
+        self.book(datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 11, 12, 0))
+        order.action_confirm()
+        self.assertEqual(order.order_line.mto_promise_date, date(2026, 12, 11))
+        self.assertTrue(order.message_ids.filtered(lambda m: "2026-12-11" in (m.body or "")))
+
+    def test_simulate_writes_nothing(self):
+        count = self.env["sale.order"].search_count([])
+        leaves = self.env["resource.calendar.leaves"].search_count([])
+        result = self.env["mto.promise"].simulate([
+            {"product_id": self.cabinet.id, "product_uom_qty": 2, "partner_id": self.customer.id},
+            {"product_id": self.cabinet.id, "product_uom_qty": 1}])
+        self.assertEqual([r["promise_date"] for r in result], ["2026-12-10", "2026-12-10"])
+        self.assertEqual(result[1]["capacity_ready_date"], "2026-12-10 15:00:00",
+                         "the second line sees the capacity the first one took")
+        self.assertEqual(result[0]["strategy"], "make_to_order")
+        self.assertEqual(set(result[0]["bottleneck"]), {"kind", "name", "date"})
+        self.assertEqual(self.env["sale.order"].search_count([]), count)
+        self.assertEqual(self.env["resource.calendar.leaves"].search_count([]), leaves)
+
+    def test_bad_input(self):
+        Promise = self.env["mto.promise"]
+        with self.assertRaisesRegex(ValidationError, "positive"):
+            Promise.simulate([{"product_id": self.cabinet.id, "product_uom_qty": 0}])
+        with self.assertRaisesRegex(ValidationError, "positive"):
+            Promise.simulate([{"product_id": self.cabinet.id, "product_uom_qty": -3}])
+        with self.assertRaisesRegex(UserError, "unknown or archived product"):
+            Promise.simulate([{"product_id": 999999999, "product_uom_qty": 1}])
+        with self.assertRaisesRegex(ValidationError, "misses product_uom_qty"):
+            Promise.simulate([{"product_id": self.cabinet.id}])
+        with self.assertRaisesRegex(ValidationError, "non-empty list"):
+            Promise.simulate([])
+        nobody = self.env["product.product"].create({"name": "Orphan", "type": "consu", "is_storable": True})
+        with self.assertRaisesRegex(UserError, "Orphan"):
+            Promise.simulate([{"product_id": nobody.id, "product_uom_qty": 1}])
+        self.assembly.resource_calendar_id = False
+        with self.assertRaisesRegex(UserError, "Assembly has no working hours"):
+            Promise.simulate([{"product_id": self.cabinet.id, "product_uom_qty": 1}])
+
+    def test_user_without_sales_rights(self):
+        user = new_test_user(self.env, "mto_no_sales", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["mto.promise"].with_user(user).simulate(
+                [{"product_id": self.cabinet.id, "product_uom_qty": 1}])
+
+    def test_promise_writes_all_lines_or_none(self):
+        order = self.quotation()
+        orphan = self.env["product.product"].create({"name": "Orphan", "type": "consu", "is_storable": True})
+        order.order_line = [Command.create({"product_id": orphan.id, "product_uom_qty": 1})]
+        with self.assertRaisesRegex(UserError, "Orphan"):
+            order.action_mto_promise()
+        self.assertFalse(any(order.order_line.mapped("mto_promise_date")))
