@@ -18,6 +18,7 @@
         "views/mto_routing_rule_views.xml",
         "views/sale_order_views.xml",
         "views/mrp_production_views.xml",
+        "views/order_stock_views.xml",
         "views/menus.xml",
     ],
     "post_init_hook": "post_init_hook",

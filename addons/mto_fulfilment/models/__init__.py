@@ -6,5 +6,8 @@ from . import sale_order
 from . import mrp_production
 from . import stock_rule
 from . import stock_move
+from . import stock_move_line
+from . import stock_quant
+from . import stock_picking
 from . import purchase_order_line
 from . import mto_promise

@@ -76,3 +76,25 @@ class MrpProduction(models.Model):
             production.activity_schedule(
                 activity_type_id=activity_type.id, note=note, user_id=user.id,
                 summary=self.env._("Sale order changed after production started"))
+
+    # ------------------------------------------------------------ order stock
+    def _post_inventory(self, cancel_backorder=False):
+        res = super()._post_inventory(cancel_backorder=cancel_backorder)
+        self.filtered("mto_sale_line_id")._mto_release_overproduction()
+        return res
+
+    def _mto_release_overproduction(self):
+        """What an order's MO made beyond its planned quantity is free stock, not order stock."""
+        for production in self:
+            uom = production.product_id.uom_id
+            planned = production.product_uom_id._compute_quantity(production.product_qty, uom)
+            produced = production.product_uom_id._compute_quantity(production.qty_produced, uom)
+            excess = produced - planned
+            if uom.compare(excess, 0) <= 0:
+                continue
+            released = production.mto_sale_line_id._mto_release_stock(
+                production.product_id, excess, production.location_dest_id)
+            if released:
+                production.message_post(body=self.env._(
+                    "%(qty)s %(uom)s produced beyond the order quantity became free stock.",
+                    qty=released, uom=uom.name))

@@ -50,3 +50,9 @@ class PurchaseOrderLine(models.Model):
                 order.button_cancel()
             order.message_post(body=self.env._(
                 "Quantities adjusted after a change on %s.", ", ".join(sale_orders.mapped("name"))))
+
+    def _prepare_stock_move_vals(self, picking, price_unit, product_uom_qty, product_uom):
+        vals = super()._prepare_stock_move_vals(picking, price_unit, product_uom_qty, product_uom)
+        if self.mto_sale_line_id:
+            vals["mto_sale_line_id"] = self.mto_sale_line_id.id  # received goods are order stock
+        return vals

@@ -169,6 +169,21 @@ class SaleOrder(models.Model):
                 "The plant changed since the quotation was promised; new dates: %s", "; ".join(changed)))
         return results
 
+    def _mto_release_delivered_order_stock(self):
+        """Once an order is delivered its remaining order stock (e.g. spare components) is free."""
+        for order in self:
+            if order._mto_get_fulfilment_state() != "delivered":
+                continue
+            released = []
+            for line in order.order_line.filtered("mto_strategy"):
+                for product in line._mto_pegged_quants().product_id:
+                    qty = line._mto_release_stock(product)
+                    if qty:
+                        released.append(f"{qty:g} {product.uom_id.name} {product.display_name}")
+            if released:
+                order.message_post(body=self.env._(
+                    "Order delivered: its remaining order stock is free stock again (%s).", ", ".join(released)))
+
     def _action_cancel(self):
         lines = self.filtered(lambda o: o.state == "sale").order_line
         res = super()._action_cancel()

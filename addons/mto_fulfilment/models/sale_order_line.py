@@ -39,6 +39,9 @@ class SaleOrderLine(models.Model):
         [("component", "Component"), ("workcenter", "Work center"), ("lead_time", "Lead time")],
         "Bottleneck", copy=False, readonly=True)
     mto_bottleneck_name = fields.Char("Bottleneck detail", copy=False, readonly=True)
+    mto_pegged_qty = fields.Float(
+        "Order stock", compute="_compute_mto_pegged_qty", digits="Product Unit",
+        help="Goods and components on hand pegged to this line (reserved for it alone).")
     mto_at_risk = fields.Boolean(
         "At risk", compute="_compute_mto_at_risk", store=True,
         help="The plant's forecast is later than the date promised to the customer.")
@@ -103,6 +106,46 @@ class SaleOrderLine(models.Model):
             "mto_bottleneck_kind": bottleneck.kind,
             "mto_bottleneck_name": bottleneck.name,
         }
+
+    def _compute_mto_pegged_qty(self):
+        rows = self.env["stock.quant"].sudo()._read_group(
+            [("mto_sale_line_id", "in", self.ids), ("location_id.usage", "=", "internal"),
+             ("product_id", "in", self.product_id.ids)],
+            ["mto_sale_line_id"], ["quantity:sum"])
+        pegged = {line.id: qty for line, qty in rows}
+        for line in self:
+            line.mto_pegged_qty = pegged.get(line.id, 0.0)
+
+    def _mto_pegged_quants(self, product=None, location=None):
+        domain = [("mto_sale_line_id", "in", self.ids), ("location_id.usage", "=", "internal"), ("quantity", "!=", 0)]
+        if product:
+            domain.append(("product_id", "=", product.id))
+        if location:
+            domain.append(("location_id", "child_of", location.id))
+        return self.env["stock.quant"].sudo().search(domain, order="in_date desc, id desc")
+
+    def _mto_release_stock(self, product=None, quantity=None, location=None, to_line=None):
+        """Unpeg (or re-peg to `to_line`) up to `quantity` of this line's unreserved order stock.
+
+        Returns the quantity moved. Quants are row-locked, so two releases cannot move the same goods.
+        """
+        self.ensure_one()
+        quants = self._mto_pegged_quants(product, location)
+        if not quants:
+            return 0.0
+        quants = quants.try_lock_for_update(allow_referencing=True)
+        moved = 0.0
+        for quant in quants:
+            available = quant.quantity - quant.reserved_quantity
+            if quantity is not None:
+                available = min(available, quantity - moved)
+            if quant.product_uom_id.compare(available, 0) <= 0:
+                continue
+            quant._mto_transfer(available, to_line.id if to_line else False)
+            moved += available
+            if quantity is not None and quant.product_uom_id.compare(moved, quantity) >= 0:
+                break
+        return moved
 
     def _compute_mto_production_count(self):
         for line in self:

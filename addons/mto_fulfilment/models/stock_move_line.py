@@ -1,0 +1,48 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    mto_sale_line_id = fields.Many2one(
+        "sale.order.line", string="Order stock of", index="btree_not_null",
+        help="The goods of this line belong to this sale order line's order stock.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Create per pegging so that the reservation each line makes hits the right quants."""
+        groups = defaultdict(list)
+        for index, vals in enumerate(vals_list):
+            if "mto_sale_line_id" not in vals and vals.get("move_id"):
+                move = self.env["stock.move"].browse(vals["move_id"])
+                vals["mto_sale_line_id"] = move.mto_sale_line_id.id
+            groups[vals.get("mto_sale_line_id") or False].append(index)
+        if len(groups) == 1:
+            peg = next(iter(groups))
+            return super(StockMoveLine, self.with_context(mto_peg=peg)).create(vals_list).with_env(self.env)
+        records = {}
+        for peg, indexes in groups.items():
+            created = super(StockMoveLine, self.with_context(mto_peg=peg)).create([vals_list[i] for i in indexes])
+            records.update(zip(indexes, created.ids, strict=True))
+        return self.browse([records[i] for i in range(len(vals_list))])
+
+    def _synchronize_quant(self, quantity, location, action="available", in_date=False, **quants_value):
+        return super(StockMoveLine, self.with_context(mto_peg=self.mto_sale_line_id.id or False))._synchronize_quant(
+            quantity, location, action=action, in_date=in_date, **quants_value)
+
+    def unlink(self):
+        """Unreserving on delete must release the pegged quants the lines reserved."""
+        pegs = defaultdict(lambda: self.browse())
+        for line in self:
+            pegs[line.mto_sale_line_id.id or False] |= line
+        for peg, lines in pegs.items():
+            super(StockMoveLine, lines.with_context(mto_peg=peg)).unlink()
+        return True
+
+    def _free_reservation(self, product_id, location_id, quantity, lot_id=None, package_id=None, owner_id=None,
+                          ml_ids_to_ignore=None):
+        return super(StockMoveLine, self.with_context(mto_peg=self.mto_sale_line_id.id or False))._free_reservation(
+            product_id, location_id, quantity, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
+            ml_ids_to_ignore=ml_ids_to_ignore)

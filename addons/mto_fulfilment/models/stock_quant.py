@@ -1,0 +1,126 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+# Context key carrying the sale order line whose order stock may be used (int), or False.
+PEG = "mto_peg"
+
+
+class StockQuant(models.Model):
+    """Order stock: quants pegged to a sale order line are invisible to every other reservation.
+
+    The pegging is one more dimension of a quant's identity (like lot, package and owner): the
+    context key ``mto_peg`` says which order line's stock the current operation may see. Without
+    it only free stock is visible, so any code path that does not know about pegging (Odoo's own
+    reservation, the replenishment report, other add-ons) can never take an order's stock.
+    """
+
+    _inherit = "stock.quant"
+
+    mto_sale_line_id = fields.Many2one(
+        "sale.order.line", string="Pegged to order line", index="btree_not_null", readonly=True,
+        help="Order stock: made or bought for this sale order line, reserved for it alone.")
+    mto_sale_order_id = fields.Many2one(
+        related="mto_sale_line_id.order_id", string="Pegged to order", store=True, index="btree_not_null")
+
+    def _mto_peg_domain(self, strict):
+        peg = self.env.context.get(PEG) or False
+        if strict or not peg:
+            return Domain("mto_sale_line_id", "=", peg)
+        return Domain("mto_sale_line_id", "in", [peg, False])
+
+    def _get_gather_domain(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None,
+                           strict=False):
+        domain = super()._get_gather_domain(product_id, location_id, lot_id, package_id, owner_id, strict)
+        return Domain(domain) & self._mto_peg_domain(strict)
+
+    def _gather(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False,
+                qty=0):
+        quants = super()._gather(product_id, location_id, lot_id=lot_id, package_id=package_id,
+                                 owner_id=owner_id, strict=strict, qty=qty)
+        peg = self.env.context.get(PEG) or False
+        if self.env.context.get("quants_cache") is not None:
+            # the reservation cache bypasses the domain: filter it the same way
+            allowed = {peg} if strict or not peg else {peg, False}
+            quants = quants.filtered(lambda q: (q.mto_sale_line_id.id or False) in allowed)
+        if peg and not strict:
+            quants = quants.sorted(lambda q: q.mto_sale_line_id.id != peg)  # the order's own stock first
+        return quants
+
+    def _update_available_quantity(self, product_id, location_id, quantity=False, reserved_quantity=False,
+                                   lot_id=None, package_id=None, owner_id=None, in_date=None):
+        if self.env.context.get(PEG) and location_id.usage != "internal":
+            # pegging ends where stock leaves the warehouse (customers, production, scrap...)
+            self = self.with_context(**{PEG: False})
+        return super()._update_available_quantity(
+            product_id, location_id, quantity=quantity, reserved_quantity=reserved_quantity, lot_id=lot_id,
+            package_id=package_id, owner_id=owner_id, in_date=in_date)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        peg = self.env.context.get(PEG)
+        if peg:
+            for vals in vals_list:
+                location = self.env["stock.location"].browse(vals.get("location_id"))
+                if "mto_sale_line_id" not in vals and location.usage == "internal":
+                    vals["mto_sale_line_id"] = peg
+        return super().create(vals_list)
+
+    def _get_reserve_quantity(self, product_id, location_id, quantity, uom_id=None, lot_id=None, package_id=None,
+                              owner_id=None, strict=False):
+        """For an order's move, free stock it reserves becomes that order's stock (pegged)."""
+        reserved = super()._get_reserve_quantity(
+            product_id, location_id, quantity, uom_id=uom_id, lot_id=lot_id, package_id=package_id,
+            owner_id=owner_id, strict=strict)
+        peg = self.env.context.get(PEG)
+        if not peg or not self.env.context.get("mto_peg_reserve") or product_id.uom_id.compare(quantity, 0) <= 0:
+            return reserved
+        return [(quant._mto_peg(qty, peg) if not quant.mto_sale_line_id else quant, qty)
+                for quant, qty in reserved]
+
+    def _mto_peg(self, quantity, sale_line_id):
+        """Move `quantity` of this free quant into the quant of the same identity pegged to the line."""
+        self.ensure_one()
+        return self._mto_transfer(quantity, sale_line_id)
+
+    def _mto_transfer(self, quantity, sale_line_id):
+        """Move `quantity` (unreserved) from this quant to its twin pegged to `sale_line_id` (False: free)."""
+        self.ensure_one()
+        quant = self.sudo()
+        twin = quant.search([
+            ("product_id", "=", quant.product_id.id), ("location_id", "=", quant.location_id.id),
+            ("lot_id", "=", quant.lot_id.id), ("package_id", "=", quant.package_id.id),
+            ("owner_id", "=", quant.owner_id.id), ("mto_sale_line_id", "=", sale_line_id or False),
+        ], limit=1)
+        quant.write({"quantity": quant.quantity - quantity})
+        if twin:
+            twin.write({"quantity": twin.quantity + quantity})
+        else:
+            twin = quant.with_context(**{PEG: False}).create({
+                "product_id": quant.product_id.id, "location_id": quant.location_id.id,
+                "lot_id": quant.lot_id.id, "package_id": quant.package_id.id, "owner_id": quant.owner_id.id,
+                "in_date": quant.in_date, "quantity": quantity, "mto_sale_line_id": sale_line_id or False,
+            })
+        return twin.sudo(self.env.su)
+
+    def _get_inventory_move_values(self, qty, location_id, location_dest_id, package_id=False,
+                                   package_dest_id=False):
+        """Counting order stock adjusts that order's stock, not the free stock."""
+        values = super()._get_inventory_move_values(
+            qty, location_id, location_dest_id, package_id=package_id, package_dest_id=package_dest_id)
+        if self.mto_sale_line_id:
+            values["mto_sale_line_id"] = self.mto_sale_line_id.id
+            for command in values.get("move_line_ids", []):
+                command[2]["mto_sale_line_id"] = self.mto_sale_line_id.id
+        return values
+
+    def action_mto_release(self):
+        """Open the release / re-peg wizard for the order line these quants are pegged to."""
+        lines = self.mto_sale_line_id
+        if len(lines) != 1:
+            raise UserError(self.env._("Select order stock of exactly one order line."))
+        return {
+            "type": "ir.actions.act_window", "res_model": "mto.order.stock.release", "view_mode": "form",
+            "target": "new", "name": self.env._("Release order stock"),
+            "context": {"default_sale_line_id": lines.id, "default_product_id": self.product_id[:1].id},
+        }

@@ -1,0 +1,172 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import MtoCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOrderStock(MtoCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Frames from stock keep these tests on one MO level; screws are plentiful
+        cls.env["mto.routing.rule"].create({
+            "name": "frames from stock", "sequence": 1, "product_id": cls.frame.id, "strategy": "make_to_stock"})
+        cls.env["stock.quant"]._update_available_quantity(cls.frame, cls.stock_location, 100)
+        cls.env["stock.quant"]._update_available_quantity(cls.screw, cls.stock_location, 1000)
+        cls.manager = new_test_user(cls.env, "mto_stock_manager", groups="stock.group_stock_manager")
+
+    def build(self, order, qty=None):
+        """Produce the order's machine MO (all of it, or `qty` with a backorder)."""
+        production = order.order_line._mto_top_productions()[:1]
+        production.action_assign()
+        production.qty_producing = qty or production.product_qty
+        for move in production.move_raw_ids:
+            move.quantity = move.product_uom_qty * production.qty_producing / production.product_qty
+        production.move_raw_ids.picked = True
+        action = production.button_mark_done()
+        if isinstance(action, dict) and action.get("res_model") == "mrp.production.backorder":
+            Form(self.env["mrp.production.backorder"].with_context(**action["context"])).save().action_backorder()
+        return production
+
+    def pegged(self, line, product=None):
+        return sum(line._mto_pegged_quants(product or line.product_id).mapped("quantity"))
+
+    def test_other_order_cannot_take_produced_goods_after_unreserve(self):
+        order_a = self.make_order([(self.machine, 2)])
+        self.build(order_a)
+        self.assertEqual(self.pegged(order_a.order_line), 2)
+        delivery_a = order_a.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(delivery_a.move_ids.quantity, 2)
+        delivery_a.do_unreserve()
+        self.rule_machines.strategy = "make_to_stock"
+        order_b = self.make_order([(self.machine, 2)])
+        delivery_b = order_b.picking_ids
+        delivery_b.action_assign()
+        self.assertEqual(delivery_b.move_ids.quantity, 0, "A's goods are A's")
+        self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 0)
+        self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).qty_available, 2)
+        delivery_a.action_assign()
+        self.assertEqual(delivery_a.move_ids.quantity, 2, "but A still gets them")
+
+    def test_multi_step_delivery_keeps_pegging(self):
+        self.warehouse.delivery_steps = "pick_ship"
+        order_a = self.make_order([(self.machine, 1)])
+        self.build(order_a)
+        pick = order_a.picking_ids.filtered(lambda p: p.location_dest_id == self.warehouse.wh_output_stock_loc_id)
+        self.assertTrue(pick)
+        pick.move_ids.picked = True
+        pick.button_validate()
+        output_quants = order_a.order_line._mto_pegged_quants(self.machine, self.warehouse.wh_output_stock_loc_id)
+        self.assertEqual(sum(output_quants.mapped("quantity")), 1, "still A's at Output")
+        ship = order_a.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        ship.do_unreserve()
+        quant_free = self.env["stock.quant"]._get_available_quantity(self.machine, self.warehouse.wh_output_stock_loc_id)
+        self.assertEqual(quant_free, 0, "nobody else sees it at Output")
+        ship.action_assign()
+        ship.move_ids.picked = True
+        ship.button_validate()
+        self.assertEqual(order_a.mto_fulfilment_state, "delivered")
+        left = order_a.order_line._mto_pegged_quants(self.machine)
+        self.assertFalse(left, [(q.product_id.name, q.location_id.name, q.quantity, q.reserved_quantity) for q in left])
+
+    def test_partial_production_is_pegged(self):
+        order_a = self.make_order([(self.machine, 5)])
+        self.build(order_a, qty=2)
+        self.assertEqual(self.pegged(order_a.order_line), 2)
+        self.rule_machines.strategy = "make_to_stock"
+        order_b = self.make_order([(self.machine, 2)])
+        order_b.picking_ids.action_assign()
+        self.assertEqual(order_b.picking_ids.move_ids.quantity, 0)
+
+    def test_overproduction_becomes_free(self):
+        order_a = self.make_order([(self.machine, 2)])
+        self.build(order_a, qty=3)
+        self.assertEqual(self.pegged(order_a.order_line), 2)
+        self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 1)
+
+    def test_components_bought_for_an_order_stay_with_it(self):
+        self.env["mto.routing.rule"].search([("product_id", "=", self.frame.id)]).unlink()
+        self.env["stock.quant"].search([("product_id", "=", self.frame.id)]).unlink()
+        order_a = self.make_order([(self.machine, 1)])
+        line_a = order_a.order_line
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line_a.id)])
+        po_line.order_id.button_confirm()
+        receipt = po_line.order_id.picking_ids
+        receipt.move_ids.quantity = 2
+        receipt.move_ids.picked = True
+        receipt.button_validate()
+        self.assertEqual(self.pegged(line_a, self.steel), 2, "received steel is A's order stock")
+        # an MO for another purpose (no order) cannot take A's steel
+        frame_mo = self.env["mrp.production"].create({"product_id": self.frame.id, "product_qty": 1,
+                                                       "bom_id": self.bom_frame.id})
+        frame_mo.action_confirm()
+        frame_mo.action_assign()
+        steel_move = frame_mo.move_raw_ids.filtered(lambda m: m.product_id == self.steel)
+        self.assertEqual(steel_move.quantity, 0)
+        # A's own sub-assembly MO consumes it
+        sub_a = line_a.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        sub_a.action_assign()
+        self.assertEqual(sub_a.move_raw_ids.filtered(lambda m: m.product_id == self.steel).quantity, 2)
+
+    def test_cancel_release_and_repeg(self):
+        order_a = self.make_order([(self.machine, 2)])
+        self.build(order_a)
+        line_a = order_a.order_line
+        order_a._action_cancel()
+        self.assertEqual(self.pegged(line_a), 2, "a cancelled order's goods stay pegged")
+        self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 0)
+        self.rule_machines.strategy = "make_to_stock"
+        order_b = self.make_order([(self.machine, 3)])
+        line_b = order_b.order_line
+        wizard_model = self.env["mto.order.stock.release"].with_user(self.manager)
+        wizard = wizard_model.create({"sale_line_id": line_a.id, "product_id": self.machine.id,
+                                      "quantity": 5, "action": "release"})
+        with self.assertRaisesRegex(ValidationError, "Only 2.0"):
+            wizard.action_apply()
+        other = self.make_order([(self.spare, 1)])
+        wizard = wizard_model.create({"sale_line_id": line_a.id, "product_id": self.machine.id, "quantity": 1,
+                                      "action": "repeg", "target_line_id": other.order_line.id})
+        with self.assertRaisesRegex(ValidationError, "same product"):
+            wizard.action_apply()
+        wizard_model.create({"sale_line_id": line_a.id, "product_id": self.machine.id, "quantity": 1,
+                             "action": "repeg", "target_line_id": line_b.id}).action_apply()
+        wizard_model.create({"sale_line_id": line_a.id, "product_id": self.machine.id, "quantity": 1,
+                             "action": "release", "reason": "customer cancelled"}).action_apply()
+        self.assertEqual(self.pegged(line_a), 0)
+        self.assertEqual(self.pegged(line_b), 1)
+        self.assertTrue(order_a.message_ids.filtered(lambda m: "re-pegged" in (m.body or "")))
+        self.assertTrue(order_b.message_ids.filtered(lambda m: "re-pegged" in (m.body or "")))
+        self.assertTrue(order_a.message_ids.filtered(lambda m: "customer cancelled" in (m.body or "")))
+        order_b.picking_ids.do_unreserve()
+        order_b.picking_ids.action_assign()
+        self.assertEqual(order_b.picking_ids.move_ids.quantity, 2, "B's re-pegged unit and the released one")
+
+    def test_release_requires_stock_manager(self):
+        order_a = self.make_order([(self.machine, 1)])
+        self.build(order_a)
+        salesman = new_test_user(self.env, "mto_release_salesman", groups="sales_team.group_sale_salesman")
+        with self.assertRaises(AccessError):
+            self.env["mto.order.stock.release"].with_user(salesman).create({
+                "sale_line_id": order_a.order_line.id, "product_id": self.machine.id, "quantity": 1})
+
+    def test_stock_then_order_pegs_reserved_stock(self):
+        self.rule_machines.strategy = "stock_then_order"
+        self.set_stock(self.machine, 3)
+        order_a = self.make_order([(self.machine, 5)])
+        self.assertEqual(self.pegged(order_a.order_line), 3)
+        self.assertEqual(order_a.order_line.mto_pegged_qty, 3)
+        order_a.picking_ids.do_unreserve()
+        self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 0)
+        action = self.machine.action_view_mto_order_stock()
+        self.assertEqual(self.env["stock.quant"].search(action["domain"]).mapped("quantity"), [3])
+
+    def test_inventory_adjustment_of_order_stock(self):
+        order_a = self.make_order([(self.machine, 2)])
+        self.build(order_a)
+        quant = order_a.order_line._mto_pegged_quants(self.machine)
+        quant.inventory_quantity = 1
+        quant.action_apply_inventory()
+        self.assertEqual(self.pegged(order_a.order_line), 1, "the count adjusts the order's stock")
+        self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 0)

@@ -1,0 +1,1 @@
+from . import mto_order_stock_release
