@@ -1,5 +1,4 @@
 from odoo.exceptions import AccessError, ValidationError
-from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import MtoCommon
@@ -62,7 +61,8 @@ class TestOrderStock(MtoCommon):
         self.assertEqual(sum(output_quants.mapped("quantity")), 1, "still A's at Output")
         ship = order_a.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
         ship.do_unreserve()
-        quant_free = self.env["stock.quant"]._get_available_quantity(self.machine, self.warehouse.wh_output_stock_loc_id)
+        output = self.warehouse.wh_output_stock_loc_id
+        quant_free = self.env["stock.quant"]._get_available_quantity(self.machine, output)
         self.assertEqual(quant_free, 0, "nobody else sees it at Output")
         ship.action_assign()
         ship.move_ids.picked = True
