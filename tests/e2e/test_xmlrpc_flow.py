@@ -10,8 +10,10 @@ def plant(admin):
     mto = admin.ref("stock.route_warehouse0_mto")
     warehouse = admin("stock.warehouse", "search_read", [], fields=["manufacture_pull_id"], limit=1)[0]
     manufacture = admin("stock.rule", "read", [warehouse["manufacture_pull_id"][0]], ["route_id"])[0]
-    component = admin("product.product", "create", {"name": "E2E Panel", "type": "consu",
-                                                     "is_storable": True})
+    vendor = admin("res.partner", "create", {"name": "E2E Vendor"})
+    component = admin("product.product", "create", {
+        "name": "E2E Panel", "type": "consu", "is_storable": True,
+        "seller_ids": [(0, 0, {"partner_id": vendor, "delay": 4, "price": 25})]})
     product = admin("product.product", "create", {
         "name": "E2E Cabinet", "type": "consu", "is_storable": True, "list_price": 900,
         "route_ids": [(6, 0, [mto, manufacture["route_id"][0]])]})
@@ -59,3 +61,27 @@ def test_negative_quantity_refused_and_nothing_written(admin, plant):
             "partner_id": plant["customer"],
             "order_line": [(0, 0, {"product_id": plant["product"], "product_uom_qty": -2})]})
     assert admin("sale.order", "search_count", []) == before
+
+
+def test_salesperson_promises_over_xmlrpc(odoo_server, admin, plant):
+    seller = odoo_server.login("e2e_seller", "e2e_seller_pw")
+    counts = {m: admin(m, "search_count", []) for m in ("sale.order", "mrp.production", "resource.calendar.leaves")}
+    simulated = seller("mto.promise", "simulate", [{"product_id": plant["product"], "product_uom_qty": 2,
+                                                    "partner_id": plant["customer"]}])
+    assert len(simulated) == 1
+    result = simulated[0]
+    assert result["strategy"] == "make_to_order"
+    assert result["bottleneck"]["kind"] in ("component", "workcenter", "lead_time")
+    assert result["promise_date"] >= result["material_ready_date"][:10]
+    assert result["explanation"]
+    assert counts == {m: admin(m, "search_count", []) for m in counts}, "simulate writes nothing"
+
+    order_id = seller("sale.order", "create", {
+        "partner_id": plant["customer"],
+        "order_line": [(0, 0, {"product_id": plant["product"], "product_uom_qty": 2})]})
+    promised = seller("sale.order", "action_mto_promise", [order_id])
+    order = seller("sale.order", "read", [order_id], ["commitment_date", "order_line"])[0]
+    line = seller("sale.order.line", "read", order["order_line"], ["mto_promise_date", "mto_promise_explanation"])[0]
+    assert promised[0]["promise_date"] == line["mto_promise_date"]
+    assert order["commitment_date"][:10] == line["mto_promise_date"]
+    assert line["mto_promise_explanation"]

@@ -349,11 +349,16 @@ class MtoPromise(models.AbstractModel):
     # ------------------------------------------------------------- booking
     @api.model
     def _lock_workcenters(self, workcenter_ids):
-        """Serialize confirmations that book the same work centers (fixed order: no deadlocks)."""
+        """Serialize confirmations that book the same work centers (fixed order: no deadlocks).
+
+        The rows are also touched, so that a concurrent transaction whose snapshot predates our
+        commit fails with a serialization error when it locks them, and is retried by Odoo with a
+        fresh view of the booked intervals (a plain row lock would let it plan on stale data).
+        """
         if workcenter_ids:
-            self.env.cr.execute(
-                "SELECT id FROM mrp_workcenter WHERE id IN %s ORDER BY id FOR UPDATE",
-                [tuple(sorted(workcenter_ids))])
+            ids = tuple(sorted(workcenter_ids))
+            self.env.cr.execute("SELECT id FROM mrp_workcenter WHERE id IN %s ORDER BY id FOR UPDATE", [ids])
+            self.env.cr.execute("UPDATE mrp_workcenter SET write_date = write_date WHERE id IN %s", [ids])
 
     @api.model
     def _book(self, sale_line, result):

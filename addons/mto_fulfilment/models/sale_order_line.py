@@ -268,12 +268,16 @@ class SaleOrderLine(models.Model):
             lambda p: p.state not in ("cancel", "done")).action_confirm()
 
     def _mto_free_qty_for_line(self):
-        """Free quantity in the line's warehouse, locked so two confirmations cannot share it."""
+        """Free quantity in the line's warehouse, locked so two confirmations cannot share it.
+
+        Reserving then updates these quants, so a concurrent confirmation that read them before we
+        committed fails to lock them (serialization error) and is retried by Odoo on fresh data.
+        """
         self.ensure_one()
         location = self.warehouse_id.lot_stock_id
         self.env.cr.execute(
             "SELECT id FROM stock_quant WHERE product_id = %s AND location_id IN "
-            "(SELECT id FROM stock_location WHERE parent_path LIKE %s) FOR UPDATE",
+            "(SELECT id FROM stock_location WHERE parent_path LIKE %s) ORDER BY id FOR UPDATE",
             [self.product_id.id, location.parent_path + "%"])
         return self.product_id.with_context(location=location.id).free_qty
 
