@@ -15,10 +15,12 @@
     "data": [
         "security/mto_security.xml",
         "security/ir.model.access.csv",
+        "data/queue_job_data.xml",
         "views/mto_routing_rule_views.xml",
         "views/sale_order_views.xml",
         "views/mrp_production_views.xml",
         "views/order_stock_views.xml",
+        "views/mto_fulfilment_report_views.xml",
         "views/menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -2,6 +2,7 @@ from . import mto_routing_rule
 from . import stock_warehouse
 from . import product_product
 from . import sale_order_line
+from . import sale_order_line_repromise
 from . import sale_order
 from . import mrp_production
 from . import stock_rule
@@ -11,3 +12,6 @@ from . import stock_quant
 from . import stock_picking
 from . import purchase_order_line
 from . import mto_promise
+from . import resource_calendar_leaves
+from . import mrp_workcenter
+from . import mrp_workorder

@@ -3,6 +3,9 @@
 The snapshot is loaded in a number of batched queries that depends on the BoM depth and the
 number of calendars, not on the number of lines, components or operations.
 """
+import dataclasses
+import logging
+import types
 from collections import defaultdict
 from datetime import timedelta
 
@@ -23,6 +26,8 @@ from ..planning import (
     Snapshot,
     Workcenter,
 )
+
+_logger = logging.getLogger(__name__)
 
 MAX_BOM_DEPTH = 12
 ACTIVE_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
@@ -164,7 +169,8 @@ class MtoPromise(models.AbstractModel):
 
     # ------------------------------------------------------------- snapshot
     @api.model
-    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False):
+    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False,
+                       exclude_production_of=None):
         company = warehouse.company_id
         boms, _levels = self._load_boms(products, company)
         all_products = products
@@ -176,7 +182,8 @@ class MtoPromise(models.AbstractModel):
                 {op.workcenter_id for data in boms.values() for op in data["bom"].operations})
             self._lock_workcenters((workcenters | workcenters.alternative_workcenter_ids).ids)
         workcenters = self._load_workcenters(boms, now)
-        free_qty, supply, demand = self._load_material(all_products, warehouse, now, exclude_sale_lines)
+        free_qty, supply, demand = self._load_material(
+            all_products, warehouse, now, exclude_sale_lines, exclude_production_of)
         return Snapshot(
             now=now,
             products=snap_products,
@@ -277,20 +284,29 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _load_material(self, products, warehouse, now, exclude_sale_lines=None):
-        """Free stock now, incoming supply and already-promised demand, per product."""
+    def _load_material(self, products, warehouse, now, exclude_sale_lines=None, exclude_production_of=None):
+        """Free stock now, incoming supply and already-promised demand, per product.
+
+        `exclude_production_of`: sale lines whose own production moves (component demand,
+        finished goods) are left out, because the forecast re-plans that production itself.
+        """
         free = products.with_context(warehouse_id=warehouse.id)._mto_free_qty_for_promise()
         location = warehouse.view_location_id
         Move = self.env["stock.move"].sudo()
         base = [("product_id", "in", products.ids), ("state", "in", ACTIVE_MOVE_STATES)]
         if exclude_sale_lines:
             base.append(("sale_line_id", "not in", exclude_sale_lines.ids))
+        if exclude_production_of:
+            base += ["|", ("mto_sale_line_id", "not in", exclude_production_of.ids), "&",
+                     ("production_id", "=", False), ("raw_material_production_id", "=", False)]
         inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
         outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
         supply = defaultdict(list)
-        for product, date, qty in Move._read_group(
-                base + inside, ["product_id", "date:day"], ["product_qty:sum"]):
-            supply[product.id].append((max(now, date), qty))
+        # a receipt arrives when its purchase line says (a vendor's new date moves that, not the move)
+        for product, date, po_line, qty in Move._read_group(
+                base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"]):
+            when = po_line.date_planned if po_line and po_line.date_planned else date
+            supply[product.id].append((max(now, when), qty))
         demand = defaultdict(list)
         for product, date, qty, reserved in Move._read_group(
                 base + outside, ["product_id", "date:day"], ["product_qty:sum", "quantity:sum"]):
@@ -366,7 +382,7 @@ class MtoPromise(models.AbstractModel):
         bookings = defaultdict(list)
         for booking in result.bookings:
             bookings[(booking.product_id, booking.operation_id)].append(booking)
-        Leave = self.env["resource.calendar.leaves"].sudo()
+        Leave = self.env["resource.calendar.leaves"].sudo().with_context(mto_booking=True)
         workcenters = self.env["mrp.workcenter"].sudo()
         material_ready = result.material_ready
         productions = sale_line.mto_production_ids.filtered(lambda p: p.state in ("draft", "confirmed"))
@@ -399,3 +415,116 @@ class MtoPromise(models.AbstractModel):
                 })
             elif not production.workorder_ids and material_ready > production.date_start:
                 production.with_context(force_date=True).date_start = material_ready
+
+    # ------------------------------------------------------------ re-promise
+    @api.model
+    def _forecast(self, sale_lines):
+        """What the plant expects now for confirmed lines: {line: LineResult}, nothing written.
+
+        One snapshot per warehouse; each line is re-planned on its own (its own work order
+        bookings and production moves set aside, its own order stock counted as available), so
+        the result does not depend on how lines are batched.
+        """
+        results = {}
+        now = fields.Datetime.now()
+        for warehouse in sale_lines.warehouse_id:
+            lines = sale_lines.filtered(lambda sol, w=warehouse: sol.warehouse_id == w)
+            requests = {line: line._mto_forecast_request(now) for line in lines}
+            todo = {line: req for line, req in requests.items() if req}
+            ready = lines - self.env["sale.order.line"].union(*todo) if todo else lines
+            if ready:
+                delivery = self._delivery_only(warehouse, now)
+                for line in ready:
+                    results[line] = delivery
+            if not todo:
+                continue
+            products = self.env["product.product"].union(*[r["product"] for r in todo.values()])
+            snapshot = self._load_snapshot(products, warehouse, now, exclude_sale_lines=lines,
+                                           exclude_production_of=lines)
+            own_leaves = self._own_booked_intervals(lines)
+            own_stock = self._own_order_stock(lines)
+            own_purchases = self._own_purchases(lines)
+            for line, request in todo.items():
+                planner = Planner(self._snapshot_for_line(
+                    snapshot, own_leaves.get(line.id), own_stock.get(line.id), own_purchases.get(line.id)))
+                try:
+                    results[line] = planner.promise(LineRequest(
+                        key=line.id, product_id=request["product"].id, quantity=request["qty"],
+                        strategy=request["strategy"]))
+                except PlanningError as exc:
+                    _logger.warning("MTO re-promise of %s skipped: %s", line.display_name, exc)
+        return results
+
+    @api.model
+    def _delivery_only(self, warehouse, now):
+        """Result for a line whose goods are all made: only the delivery lead times remain."""
+        snapshot = Snapshot(now=now, security_lead_days=warehouse.company_id.security_lead or 0.0,
+                            delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")))
+        days = snapshot.security_lead_days + snapshot.delivery_days
+        return types.SimpleNamespace(
+            promise_date=(now + timedelta(days=days)).date(), material_ready=now, capacity_ready=now,
+            bottleneck=types.SimpleNamespace(kind="lead_time", name=self.env._("Goods ready"), date=now),
+            explanation=self.env._("The goods are ready; only the delivery lead time remains."),
+            bookings=[], allocations=[])
+
+    @api.model
+    def _own_booked_intervals(self, lines):
+        """{line id: {workcenter id: [(start, end)]}} of the lines' own planned work orders."""
+        result = defaultdict(lambda: defaultdict(list))
+        workorders = self.env["mrp.workorder"].sudo().search([
+            ("production_id.mto_sale_line_id", "in", lines.ids), ("leave_id", "!=", False),
+            ("state", "not in", ("done", "cancel"))])
+        for workorder in workorders:
+            leave = workorder.leave_id
+            result[workorder.production_id.mto_sale_line_id.id][workorder.workcenter_id.id].append(
+                (leave.date_from, leave.date_to))
+        return result
+
+    @api.model
+    def _own_order_stock(self, lines):
+        """{line id: {product id: qty}} pegged to each line (its goods and components on hand)."""
+        result = defaultdict(dict)
+        for line, product, qty in self.env["stock.quant"].sudo()._read_group(
+                [("mto_sale_line_id", "in", lines.ids), ("location_id.usage", "=", "internal")],
+                ["mto_sale_line_id", "product_id"], ["quantity:sum"]):
+            result[line.id][product.id] = qty
+        return result
+
+    @api.model
+    def _own_purchases(self, lines):
+        """{line id: {product id: latest expected arrival}} of purchases open for each line."""
+        result = defaultdict(dict)
+        for po_line in self.env["purchase.order.line"].sudo().search([
+                ("mto_sale_line_id", "in", lines.ids), ("state", "!=", "cancel")]):
+            if po_line.product_uom_id.compare(po_line.qty_received, po_line.product_qty) >= 0:
+                continue
+            mine = result[po_line.mto_sale_line_id.id]
+            product_id = po_line.product_id.id
+            mine[product_id] = max(mine.get(product_id, po_line.date_planned), po_line.date_planned)
+        return result
+
+    @api.model
+    def _snapshot_for_line(self, snapshot, own_intervals, own_stock, own_purchases=None):
+        """The snapshot as one confirmed line sees it: its own bookings free, its own order stock
+        available, and components it already buys not re-bought faster than their purchase order."""
+        if not own_intervals and not own_stock and not own_purchases:
+            return snapshot
+        products = snapshot.products
+        if own_purchases:
+            products = dict(products)
+            for product_id, arrival in own_purchases.items():
+                product = products.get(product_id)
+                if product and product.purchase_delay_days is not None:
+                    days = (arrival - snapshot.now).total_seconds() / 86400 - snapshot.purchase_lead_days
+                    products[product_id] = dataclasses.replace(
+                        product, purchase_delay_days=max(product.purchase_delay_days, days))
+        workcenters = dict(snapshot.workcenters)
+        for wc_id, intervals in (own_intervals or {}).items():
+            if wc_id in workcenters:
+                mine = set(intervals)
+                wc = workcenters[wc_id]
+                workcenters[wc_id] = dataclasses.replace(wc, booked=[i for i in wc.booked if i not in mine])
+        free_qty = dict(snapshot.free_qty)
+        for product_id, qty in (own_stock or {}).items():
+            free_qty[product_id] = free_qty.get(product_id, 0.0) + qty
+        return dataclasses.replace(snapshot, workcenters=workcenters, free_qty=free_qty, products=products)

@@ -56,3 +56,28 @@ class PurchaseOrderLine(models.Model):
         if self.mto_sale_line_id:
             vals["mto_sale_line_id"] = self.mto_sale_line_id.id  # received goods are order stock
         return vals
+
+    def write(self, vals):
+        """A moved expected date or a smaller quantity re-promises the order lines that wait for it."""
+        watched = self.env["purchase.order.line"]
+        before = {}
+        if "date_planned" in vals or "product_qty" in vals:
+            watched = self.filtered(lambda pol: pol.state in ("purchase", "done") or pol.mto_sale_line_id)
+            before = {pol.id: (pol.date_planned, pol.product_qty) for pol in watched}
+        res = super().write(vals)
+        for pol in watched:
+            old_date, old_qty = before[pol.id]
+            causes = []
+            if pol.date_planned and old_date and pol.date_planned > old_date:
+                days = (pol.date_planned - old_date).days or 1
+                causes.append(self.env._("%(vendor)s moved %(po)s (%(product)s) by %(days)s days",
+                                         vendor=pol.partner_id.name, po=pol.order_id.name,
+                                         product=pol.product_id.display_name, days=days))
+            if pol.product_uom_id.compare(pol.product_qty, old_qty) < 0:
+                causes.append(self.env._("%(vendor)s delivers only %(qty)s %(product)s on %(po)s",
+                                         vendor=pol.partner_id.name, qty=pol.product_qty,
+                                         product=pol.product_id.display_name, po=pol.order_id.name))
+            if causes:
+                lines = self.env["sale.order.line"]._mto_lines_for_products(pol.product_id) | pol.mto_sale_line_id
+                lines._mto_enqueue_repromise("; ".join(causes))
+        return res

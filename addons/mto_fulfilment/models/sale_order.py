@@ -1,5 +1,7 @@
 from datetime import datetime, time
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -107,6 +109,59 @@ class SaleOrder(models.Model):
             if results:
                 order.commitment_date = order._mto_commitment_from(results)
         return answer
+
+    # ------------------------------------------------------------- keep promises
+    def _mto_notify_risk(self):
+        """One activity per order at risk for its salesperson (updated, never duplicated); cleared
+        when the order gets back on time."""
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        activities = self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "sale.order"), ("res_id", "in", self.ids),
+            ("activity_type_id", "=", activity_type.id)])
+        by_order = {a.res_id: a for a in activities}
+        for order in self:
+            activity = by_order.get(order.id)
+            risky = order.order_line.filtered("mto_at_risk")
+            if not risky:
+                if activity:
+                    activity.action_feedback(feedback=self.env._("Back on time: the forecast meets the promise."))
+                continue
+            note = Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li>%s</li>") % self.env._(
+                    "%(product)s: promised %(promise)s, now expected %(forecast)s — %(cause)s",
+                    product=line.product_id.display_name, promise=line.mto_promise_date,
+                    forecast=line.mto_forecast_date, cause=line.mto_risk_cause or "")
+                for line in risky)
+            if activity:
+                activity.note = note
+            else:
+                order.sudo().activity_schedule(
+                    activity_type_id=activity_type.id, note=note,
+                    user_id=(order.user_id or self.env.user).id,
+                    summary=self.env._("Delivery promise at risk"))
+
+    def action_mto_accept_forecast(self):
+        """Accept the plant's new date: the promise (and the customer-facing date) move to the
+        forecast, logged in the chatter."""
+        for order in self:
+            lines = order.order_line.filtered("mto_at_risk")
+            if not lines:
+                continue
+            changes = [self.env._("%(product)s: %(old)s → %(new)s", product=line.product_id.display_name,
+                                  old=line.mto_promise_date, new=line.mto_forecast_date) for line in lines]
+            for line in lines:
+                line.mto_promise_date = line.mto_forecast_date
+            dates = [d for d in order.order_line.mapped("mto_promise_date") if d]
+            day = min(dates) if order.picking_policy == "direct" else max(dates)
+            order.commitment_date = datetime.combine(day, time(12, 0))
+            order.message_post(body=self.env._("New delivery dates accepted: %s", "; ".join(changes)))
+            order._mto_notify_risk()
+        return True
+
+    def action_mto_repromise(self):
+        """Re-check now (in the background) whether the order will keep its promise."""
+        self.order_line.filtered("mto_promise_date")._mto_enqueue_repromise(self.env._("manual re-check"))
+        return True
 
     def _compute_mto_production_count(self):
         for order in self:

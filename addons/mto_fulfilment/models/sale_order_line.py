@@ -42,6 +42,13 @@ class SaleOrderLine(models.Model):
     mto_pegged_qty = fields.Float(
         "Order stock", compute="_compute_mto_pegged_qty", digits="Product Unit",
         help="Goods and components on hand pegged to this line (reserved for it alone).")
+    mto_forecast_computed_at = fields.Datetime("Forecast computed", copy=False, readonly=True)
+    mto_risk_cause = fields.Char("Cause", copy=False, readonly=True,
+                                 help="The last change in the plant that moved this line's forecast.")
+    mto_pending_cause = fields.Char(copy=False, readonly=True,
+                                    help="What triggered the re-promise waiting for this line.")
+    mto_repromise_needed = fields.Boolean(copy=False, readonly=True, index="btree_not_null",
+                                          help="Waiting for a background re-promise.")
     mto_at_risk = fields.Boolean(
         "At risk", compute="_compute_mto_at_risk", store=True,
         help="The plant's forecast is later than the date promised to the customer.")
@@ -94,6 +101,19 @@ class SaleOrderLine(models.Model):
         start = max(fields.Datetime.now(), self.order_id.date_order or fields.Datetime.now())
         return {"key": self.id, "product": self.product_id, "qty": qty,
                 "strategy": self.mto_strategy or "make_to_stock", "start": start}
+
+    def _mto_forecast_request(self, now):
+        """Request for the part of a confirmed line still to be made/delivered, None when all made."""
+        self.ensure_one()
+        uom = self.product_id.uom_id
+        ordered = self.product_uom_id._compute_quantity(self.product_uom_qty - self.qty_delivered, uom)
+        if self.mto_strategy in MTO_STRATEGIES:
+            ready = sum(self._mto_pegged_quants(self.product_id).mapped("quantity"))
+            ordered -= ready
+        if uom.compare(ordered, 0) <= 0:
+            return None
+        return {"key": self.id, "product": self.product_id, "qty": ordered,
+                "strategy": self.mto_strategy or "make_to_stock", "start": now}
 
     def _mto_promise_values(self, result):
         bottleneck = result.bottleneck

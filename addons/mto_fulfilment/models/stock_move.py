@@ -50,3 +50,14 @@ class StockMove(models.Model):
         elif self.mto_sale_line_id:
             vals["mto_sale_line_id"] = self.mto_sale_line_id.id
         return vals
+
+    def _action_done(self, cancel_backorder=False):
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        lost = moves.filtered(lambda m: m.state == "done" and m.location_id.usage == "internal"
+                              and m.location_dest_id.usage == "inventory" and m.product_id.is_storable)
+        for product in lost.product_id:
+            qty = sum(lost.filtered(lambda m, p=product: m.product_id == p).mapped("product_qty"))
+            cause = self.env._("%(qty)s %(uom)s of %(product)s lost (inventory adjustment or scrap)",
+                               qty=qty, uom=product.uom_id.name, product=product.display_name)
+            self.env["sale.order.line"]._mto_lines_for_products(product)._mto_enqueue_repromise(cause)
+        return moves

@@ -2,3 +2,4 @@ from . import test_routing_rule
 from . import test_order_production
 from . import test_order_stock
 from . import test_promise
+from . import test_repromise

@@ -1,0 +1,20 @@
+from odoo import models
+
+
+class MrpWorkorder(models.Model):
+    _inherit = "mrp.workorder"
+
+    def write(self, vals):
+        """A work order that will take longer re-promises its order and those planned after it there."""
+        before = {wo.id: wo.duration_expected for wo in self} if "duration_expected" in vals else {}
+        res = super().write(vals)
+        for workorder in self:
+            if workorder.id in before and workorder.duration_expected > before[workorder.id] + 1e-6 \
+                    and workorder.production_id.mto_sale_line_id:
+                cause = self.env._("%(wo)s on %(wc)s now takes %(new)s min instead of %(old)s",
+                                   wo=workorder.display_name, wc=workorder.workcenter_id.name,
+                                   new=round(workorder.duration_expected), old=round(before[workorder.id]))
+                lines = self.env["sale.order.line"]._mto_lines_for_workcenters(
+                    workorder.workcenter_id, workorder.date_start or None)
+                (lines | workorder.production_id.mto_sale_line_id)._mto_enqueue_repromise(cause)
+        return res

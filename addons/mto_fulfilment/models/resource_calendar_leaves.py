@@ -1,0 +1,55 @@
+from odoo import api, models
+
+
+class ResourceCalendarLeaves(models.Model):
+    """Time off on a work center (or its whole calendar) re-promises the order lines planned there;
+    capacity booked outside the promise (a planner planning an MO by hand) does too."""
+
+    _inherit = "resource.calendar.leaves"
+
+    def _mto_affected_workcenters(self):
+        workcenters = self.env["mrp.workcenter"].sudo()
+        with_resource = self.filtered("resource_id")
+        result = workcenters
+        if with_resource:
+            result = workcenters.search([("resource_id", "in", with_resource.resource_id.ids)])
+        calendar_wide = (self - with_resource).filtered(lambda le: le.calendar_id and le.time_type == "leave")
+        if calendar_wide:
+            result |= workcenters.search([("resource_calendar_id", "in", calendar_wide.calendar_id.ids)])
+        return result
+
+    def _mto_trigger(self, verb):
+        if self.env.context.get("mto_booking"):
+            return
+        SaleLine = self.env["sale.order.line"]
+        for leave in self:
+            workcenters = leave._mto_affected_workcenters()
+            if not workcenters:
+                continue
+            if leave.time_type == "other" and leave.resource_id:
+                cause = self.env._("%(wc)s: capacity taken by %(what)s", wc=", ".join(workcenters.mapped("name")),
+                                   what=leave.name or "")
+            else:
+                cause = self.env._("%(wc)s: time off %(start)s – %(end)s %(verb)s",
+                                   wc=", ".join(workcenters.mapped("name")),
+                                   start=leave.date_from.strftime("%m/%d"), end=leave.date_to.strftime("%m/%d"),
+                                   verb=verb)
+            lines = SaleLine._mto_lines_for_workcenters(workcenters, leave.date_from, None)
+            lines._mto_enqueue_repromise(cause)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leaves = super().create(vals_list)
+        leaves._mto_trigger(self.env._("planned"))
+        return leaves
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"date_from", "date_to", "resource_id", "calendar_id", "time_type"} & set(vals):
+            self._mto_trigger(self.env._("changed"))
+        return res
+
+    def unlink(self):
+        # time off removed: lines may get back on time (the flag clears after the re-promise)
+        self.filtered(lambda le: le.time_type == "leave")._mto_trigger(self.env._("removed"))
+        return super().unlink()

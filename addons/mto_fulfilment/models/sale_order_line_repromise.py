@@ -1,0 +1,94 @@
+"""Keeping promises: background re-promise of confirmed lines, at-risk flags and activities."""
+from odoo import api, fields, models
+from odoo.addons.queue_job.job import identity_exact
+
+BATCH_SIZE = 200
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    # -------------------------------------------------------------- triggers
+    @api.model
+    def _mto_open_promised_domain(self):
+        return [("state", "=", "sale"), ("mto_promise_date", "!=", False),
+                ("order_id.mto_fulfilment_state", "not in", ("delivered", "cancelled"))]
+
+    @api.model
+    def _mto_lines_for_products(self, products):
+        """Open promised lines that need `products`: ordered, or consumed by their production."""
+        if not products:
+            return self.browse()
+        moves = self.env["stock.move"].sudo()._read_group(
+            [("product_id", "in", products.ids), ("state", "not in", ("done", "cancel")),
+             ("mto_sale_line_id", "!=", False)], ["mto_sale_line_id"])
+        candidates = self.browse([line.id for (line,) in moves])
+        return self.sudo().search(self._mto_open_promised_domain() + [
+            "|", ("product_id", "in", products.ids), ("id", "in", candidates.ids)])
+
+    @api.model
+    def _mto_lines_for_workcenters(self, workcenters, date_from=None, date_to=None):
+        """Open promised lines with work orders still to do on `workcenters` (in the period)."""
+        if not workcenters:
+            return self.browse()
+        domain = [("workcenter_id", "in", workcenters.ids), ("state", "not in", ("done", "cancel")),
+                  ("production_id.mto_sale_line_id", "!=", False)]
+        if date_from:
+            domain += ["|", ("date_finished", "=", False), ("date_finished", ">=", date_from)]
+        if date_to:
+            domain += ["|", ("date_start", "=", False), ("date_start", "<=", date_to)]
+        rows = self.env["mrp.workorder"].sudo()._read_group(domain, ["production_id"])
+        lines = self.env["mrp.production"].browse([p.id for (p,) in rows]).mto_sale_line_id
+        return lines.filtered_domain(self._mto_open_promised_domain())
+
+    def _mto_enqueue_repromise(self, cause):
+        """Queue a re-promise of these lines (batched; a burst of the same trigger queues it once).
+
+        The lines are also flagged, so the hourly cron re-promises them on installations that run
+        no job runner.
+        """
+        lines = self.sudo().filtered_domain(self._mto_open_promised_domain())
+        if not lines:
+            return
+        lines.write({"mto_repromise_needed": True, "mto_pending_cause": cause})
+        ids = sorted(lines.ids)
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = self.browse(ids[start:start + BATCH_SIZE]).sudo()
+            # the cause travels on the lines, not in the job's arguments: a burst of triggers on
+            # the same lines then has one identity and is queued once
+            batch.with_delay(
+                channel="root.mto", identity_key=identity_exact, priority=20,
+                description=self.env._("Re-promise %(n)s order lines: %(cause)s", n=len(batch), cause=cause),
+            )._mto_repromise_job()
+
+    # -------------------------------------------------------------- the job
+    def _mto_repromise_job(self):
+        """Recompute the forecast of these lines; flag and notify what will miss its promise."""
+        lines = self.exists().filtered_domain(self._mto_open_promised_domain())
+        results = self.env["mto.promise"]._forecast(lines)
+        now = fields.Datetime.now()
+        for line in lines:
+            result = results.get(line)
+            values = {"mto_repromise_needed": False, "mto_forecast_computed_at": now, "mto_pending_cause": False}
+            if result:
+                values["mto_forecast_date"] = result.promise_date
+                if line.mto_promise_date and result.promise_date > line.mto_promise_date:
+                    values["mto_risk_cause"] = line.mto_pending_cause or result.explanation
+                else:
+                    values["mto_risk_cause"] = False
+            line.write(values)
+        lines.order_id._mto_notify_risk()
+        return len(lines)
+
+    @api.model
+    def _mto_cron_repromise(self):
+        """Fallback and watchdog: late production orders, then every line still flagged."""
+        late = self.env["mrp.production"].sudo().search([
+            ("state", "in", ("confirmed", "progress", "to_close")), ("mto_sale_line_id", "!=", False),
+            ("date_finished", "<", fields.Datetime.now())])
+        for production in late:
+            production.mto_sale_line_id._mto_enqueue_repromise(
+                self.env._("%s runs late", production.name))
+        flagged = self.sudo().search(self._mto_open_promised_domain() + [("mto_repromise_needed", "=", True)])
+        for start in range(0, len(flagged), BATCH_SIZE):
+            flagged[start:start + BATCH_SIZE]._mto_repromise_job()

@@ -1,0 +1,1 @@
+from . import mto_fulfilment_report

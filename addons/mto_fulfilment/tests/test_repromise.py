@@ -1,0 +1,163 @@
+"""Keeping promises: triggers re-promise exactly the affected lines; at risk; accept; KPIs.
+
+Times as in common_promise: now Monday 2026-12-07 08:00 UTC, 40 h/week UTC calendar.
+"""
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common_promise import NOW, PromiseCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestRepromise(PromiseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
+        env = cls.env
+        # An unrelated product: its own work center and component, always in stock
+        cls.paint = env["mrp.workcenter"].create({"name": "Paint", "resource_calendar_id": cls.calendar.id})
+        cls.leg = env["product.product"].create({"name": "Leg", "type": "consu", "is_storable": True})
+        env["stock.quant"]._update_available_quantity(cls.leg, cls.warehouse.lot_stock_id, 100)
+        cls.stool = env["product.product"].create({"name": "Stool", "type": "consu", "is_storable": True})
+        env["mrp.bom"].create({
+            "product_tmpl_id": cls.stool.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": cls.leg.id, "product_qty": 3})],
+            "operation_ids": [Command.create({"name": "Paint", "workcenter_id": cls.paint.id,
+                                              "time_mode": "manual", "time_cycle_manual": 60})]})
+        env["mto.routing.rule"].create({"name": "Stools to order", "product_id": cls.stool.id,
+                                        "strategy": "make_to_order"})
+
+    def confirmed(self, product, qty):
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})]})
+        order.action_mto_promise()
+        order.action_confirm()
+        return order
+
+    def panel_po_line(self, order):
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", order.order_line.id)])
+        self.assertEqual(po_line.product_id, self.panel)
+        po_line.order_id.button_confirm()
+        return po_line
+
+    def test_vendor_delay_puts_order_at_risk_with_one_activity(self):
+        cabinets = self.confirmed(self.cabinet, 2)
+        stools = self.confirmed(self.stool, 1)
+        line = cabinets.order_line
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 10))
+        po_line = self.panel_po_line(cabinets)
+        po_line.date_planned = datetime(2026, 12, 16, 8, 0)
+        # panels on Wed 16 08:00, assembly 08:00-12:00 on its (own, freed) slot
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 16),
+                         (line.mto_forecast_computed_at, line.mto_risk_cause, po_line.date_planned,
+                          self.env["mto.promise"]._forecast(line)[line].explanation))
+        self.assertTrue(line.mto_at_risk)
+        self.assertTrue(cabinets.mto_at_risk)
+        self.assertFalse(stools.order_line.mto_forecast_computed_at, "unaffected lines are not recomputed")
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        activities = cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activities), 1)
+        self.assertIn(po_line.order_id.name, activities.note)
+        self.assertIn("Panel Vendor", activities.note)
+        # a second trigger updates the same activity
+        po_line.date_planned = datetime(2026, 12, 17, 8, 0)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 17))
+        activities = cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 10), "the promise never moves silently")
+
+        cabinets.action_mto_accept_forecast()
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 17))
+        self.assertEqual(cabinets.commitment_date.date(), date(2026, 12, 17))
+        self.assertFalse(cabinets.mto_at_risk)
+        self.assertFalse(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        self.assertTrue(cabinets.message_ids.filtered(lambda m: "New delivery dates accepted" in (m.body or "")))
+
+    def test_back_on_time_clears_the_flag(self):
+        cabinets = self.confirmed(self.cabinet, 2)
+        po_line = self.panel_po_line(cabinets)
+        original = po_line.date_planned
+        po_line.date_planned = datetime(2026, 12, 16, 8, 0)
+        self.assertTrue(cabinets.mto_at_risk)
+        po_line.order_id.order_line.date_planned = original  # the vendor catches up
+        cabinets.action_mto_repromise()
+        self.assertFalse(cabinets.mto_at_risk)
+
+    def test_workcenter_leave_repromises_lines_planned_there(self):
+        cabinets = self.confirmed(self.cabinet, 2)
+        stools = self.confirmed(self.stool, 1)
+        self.panel_po_line(cabinets)
+        self.env["resource.calendar.leaves"].create({
+            "name": "Assembly line maintenance", "calendar_id": self.calendar.id,
+            "resource_id": self.assembly.resource_id.id, "time_type": "leave",
+            "date_from": datetime(2026, 12, 10, 0, 0), "date_to": datetime(2026, 12, 11, 23, 59)})
+        line = cabinets.order_line
+        self.assertTrue(line.mto_forecast_computed_at)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 14), "Thu and Fri off: Monday")
+        self.assertIn("Assembly", line.mto_risk_cause)
+        self.assertFalse(stools.order_line.mto_forecast_computed_at)
+
+    def test_burst_of_triggers_queues_one_job_per_batch(self):
+        cabinets = self.confirmed(self.cabinet, 2)
+        po_line = self.panel_po_line(cabinets)
+        po_line = po_line.with_context(queue_job__no_delay=False)
+        jobs_before = self.env["queue.job"].search_count([("method_name", "=", "_mto_repromise_job")])
+        for day in range(50):
+            po_line.date_planned = datetime(2026, 12, 11, 8, 0).replace(day=11 + day % 10, hour=8 + day // 10)
+        jobs = self.env["queue.job"].search([("method_name", "=", "_mto_repromise_job")])
+        self.assertEqual(len(jobs) - jobs_before, 1)
+        self.assertEqual(jobs[0].channel, "root.mto")
+        self.assertTrue(cabinets.order_line.mto_repromise_needed)
+        # without a job runner, the cron does the work
+        self.env["sale.order.line"]._mto_cron_repromise()
+        self.assertFalse(cabinets.order_line.mto_repromise_needed)
+        self.assertTrue(cabinets.order_line.mto_forecast_date)
+
+    def test_stock_loss_and_efficiency_change(self):
+        stools = self.confirmed(self.stool, 1)
+        line = stools.order_line
+        self.paint.time_efficiency = 50
+        self.assertTrue(line.mto_forecast_computed_at)
+        self.assertIn("Paint", line.mto_risk_cause or line.mto_pending_cause or "Paint")
+        line.mto_forecast_computed_at = False
+        quant = self.env["stock.quant"].search([("product_id", "=", self.leg.id),
+                                                ("location_id", "=", self.warehouse.lot_stock_id.id)])
+        quant.filtered(lambda q: not q.mto_sale_line_id).inventory_quantity = 0
+        quant.filtered(lambda q: not q.mto_sale_line_id).action_apply_inventory()
+        self.assertTrue(line.mto_forecast_computed_at, "losing a component re-promises its lines")
+
+
+@tagged("post_install", "-at_install")
+class TestFulfilmentKpi(PromiseCase):
+    def test_on_time_rate_and_lateness(self):
+        product = self.env["product.product"].create({"name": "Boxed part", "type": "consu", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 10)
+        orders = self.env["sale.order"]
+        with freeze_time("2026-12-01 09:00:00"):
+            for _index in range(2):
+                order = self.env["sale.order"].create({
+                    "partner_id": self.customer.id,
+                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})]})
+                order.action_confirm()
+                order.order_line.mto_promise_date = date(2026, 12, 5)
+                orders |= order
+        for order, when in zip(orders, ("2026-12-04 10:00:00", "2026-12-08 10:00:00"), strict=True):
+            with freeze_time(when):
+                order.picking_ids.move_ids.picked = True
+                order.picking_ids.button_validate()
+        self.env.flush_all()
+        report = self.env["mto.fulfilment.report"]
+        rows = report.search([("order_id", "in", orders.ids)])
+        self.assertEqual(len(rows), 2)
+        [(rate, late, lead)] = report._read_group(
+            [("order_id", "in", orders.ids)], [], ["on_time_rate:avg", "lateness_days:avg", "days_to_dispatch:avg"])
+        self.assertEqual(rate, 50.0)
+        self.assertEqual(late, 1.0, "one day early and three days late")
+        self.assertAlmostEqual(lead, (3 + 1 / 24 + 7 + 1 / 24) / 2, places=4)
