@@ -23,5 +23,8 @@
         "views/mto_fulfilment_report_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["mto_fulfilment/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
 }

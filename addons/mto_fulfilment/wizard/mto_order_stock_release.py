@@ -94,4 +94,4 @@ class MtoOrderStockRelease(models.TransientModel):
             message = self.env._("%(qty)s %(uom)s %(product)s of order stock released to free stock%(why)s.",
                                  qty=moved, uom=uom.name, product=self.product_id.display_name, why=reason)
         source.message_post(body=message)
-        return {"type": "ir.actions.act_window_close"}
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
