@@ -82,9 +82,9 @@ class MtoPromise(models.AbstractModel):
         if not product or not product.active:
             raise UserError(env._("Line %(n)s: unknown or archived product (id %(id)s).",
                                   n=index + 1, id=product_id))
-        product.check_access("read")
-        if product.company_id and product.company_id not in env.companies:
+        if product.sudo().company_id and product.sudo().company_id not in env.companies:
             raise AccessError(env._("Line %s: the product belongs to another company.", index + 1))
+        product.check_access("read")
         company = env.company
         warehouse = env["stock.warehouse"]
         if line.get("warehouse_id"):
@@ -92,8 +92,9 @@ class MtoPromise(models.AbstractModel):
             if not warehouse:
                 raise UserError(env._("Line %(n)s: unknown warehouse (id %(id)s).", n=index + 1,
                                       id=line["warehouse_id"]))
-            if warehouse.company_id not in env.companies:
+            if warehouse.sudo().company_id not in env.companies:
                 raise AccessError(env._("Line %s: the warehouse belongs to another company.", index + 1))
+            warehouse.check_access("read")
             company = warehouse.company_id
         else:
             warehouse = warehouse.search([("company_id", "=", company.id)], limit=1)

@@ -1,0 +1,134 @@
+"""Bad input over XML-RPC, table-driven: each case gets a clear error and writes nothing.
+
+The table of cases is printed in the test output (run pytest with -s to see it live).
+"""
+import re
+import xmlrpc.client
+
+import pytest
+
+COUNTED = ("sale.order", "sale.order.line", "mrp.production", "resource.calendar.leaves", "mto.routing.rule",
+           "purchase.order.line", "stock.quant", "mail.activity")
+
+
+@pytest.fixture(scope="module")
+def world(odoo_server, admin):
+    vendor = admin("res.partner", "create", {"name": "Bad-input Vendor"})
+    product = admin("product.product", "create", {
+        "name": "Bad-input Table", "type": "consu", "is_storable": True,
+        "seller_ids": [(0, 0, {"partner_id": vendor, "delay": 2, "price": 5})]})
+    archived = admin("product.product", "create", {"name": "Bad-input Archived", "type": "consu"})
+    admin("product.product", "write", [archived], {"active": False})
+    customer = admin("res.partner", "create", {"name": "Bad-input Customer"})
+    other_company = admin("res.company", "create", {"name": "Other Company Ltd"})
+    admin("res.users", "write", [admin.uid], {"company_ids": [(4, other_company)]})
+    main_company = admin("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    allowed = {"allowed_company_ids": [other_company, main_company]}
+    other_warehouse = (admin("stock.warehouse", "search", [("company_id", "=", other_company)], context=allowed)
+                       or [admin("stock.warehouse", "create", {"name": "Other WH", "code": "OTH",
+                                                               "company_id": other_company}, context=allowed)])[0]
+    admin("res.users", "write", [admin.uid], {"company_ids": [(3, other_company)]})
+    admin("res.users", "create", {"login": "bad_nobody", "password": "bad_nobody_pw", "name": "No Sales Rights",
+                                  "group_ids": [(6, 0, [admin.ref("base.group_user")])]})
+    admin("res.users", "create", {"login": "bad_seller", "password": "bad_seller_pw", "name": "Bad Seller",
+                                  "group_ids": [(6, 0, [admin.ref("sales_team.group_sale_salesman_all_leads")])]})
+    order = admin("sale.order", "create", {"partner_id": customer, "order_line": [
+        (0, 0, {"product_id": product, "product_uom_qty": 2})]})
+    cancelled = admin("sale.order", "create", {"partner_id": customer, "order_line": [
+        (0, 0, {"product_id": product, "product_uom_qty": 1})]})
+    admin("sale.order", "action_cancel", [cancelled])
+    line = admin("sale.order", "read", [order], ["order_line"])[0]["order_line"][0]
+    return {"product": product, "archived": archived, "customer": customer, "order": order, "line": line,
+            "cancelled": cancelled, "other_warehouse": other_warehouse,
+            "nobody": odoo_server.login("bad_nobody", "bad_nobody_pw"),
+            "seller": odoo_server.login("bad_seller", "bad_seller_pw")}
+
+
+def line(w, **overrides):
+    return {"product_id": w["product"], "product_uom_qty": 1, **overrides}
+
+
+CASES = [
+    # (name, caller, model, method, args builder, expected message pattern)
+    ("simulate: empty list", "admin", "mto.promise", "simulate", lambda w: [[]], "non-empty list"),
+    ("simulate: not a list", "admin", "mto.promise", "simulate", lambda w: ["table"], "non-empty list"),
+    ("simulate: line not a dict", "admin", "mto.promise", "simulate", lambda w: [[42]], "must be a dictionary"),
+    ("simulate: missing quantity", "admin", "mto.promise", "simulate",
+     lambda w: [[{"product_id": w["product"]}]], "misses product_uom_qty"),
+    ("simulate: product id not an int", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, product_id="abc")]], "product_id must be an integer"),
+    ("simulate: quantity not a number", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, product_uom_qty="ten")]], "must be a number"),
+    ("simulate: unknown product", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, product_id=987654321)]], "unknown or archived product"),
+    ("simulate: archived product", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, product_id=w["archived"])]], "unknown or archived product"),
+    ("simulate: zero quantity", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, product_uom_qty=0)]], "must be positive"),
+    ("simulate: negative quantity", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, product_uom_qty=-5)]], "must be positive"),
+    ("simulate: bad date", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, date_order="next tuesday")]], "is not a date"),
+    ("simulate: unknown warehouse", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, warehouse_id=987654)]], "unknown warehouse"),
+    ("simulate: other company's warehouse", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, warehouse_id=w["other_warehouse"])]], "another company"),
+    ("simulate: unknown customer", "admin", "mto.promise", "simulate",
+     lambda w: [[line(w, partner_id=987654)]], "unknown customer"),
+    ("simulate: user without sales rights", "nobody", "mto.promise", "simulate",
+     lambda w: [[line(w)]], "Only sales users"),
+    ("promise: cancelled order", "admin", "sale.order", "action_mto_promise",
+     lambda w: [[w["cancelled"]]], "cancelled"),
+    ("promise: unknown order", "admin", "sale.order", "action_mto_promise",
+     lambda w: [[987654]], "does not exist|has been deleted|Missing"),
+    ("promise: user without sales rights", "nobody", "sale.order", "action_mto_promise",
+     lambda w: [[w["order"]]], "not allowed|Access"),
+    ("strategy override by a salesperson", "seller", "sale.order.line", "write",
+     lambda w: [[w["line"]], {"mto_strategy": "make_to_order"}], "Only a sales manager"),
+    ("routing rule: min > max", "admin", "mto.routing.rule", "create",
+     lambda w: [{"name": "bad band", "min_qty": 9, "max_qty": 3}], "greater than the maximum"),
+    ("routing rule: written by a salesperson", "seller", "mto.routing.rule", "create",
+     lambda w: [{"name": "sneaky"}], "not allowed|Access"),
+    ("order line: negative quantity", "admin", "sale.order.line", "write",
+     lambda w: [[w["line"]], {"product_uom_qty": -1}], "cannot be negative"),
+    ("release wizard: salesperson", "seller", "mto.order.stock.release", "create",
+     lambda w: [{"sale_line_id": w["line"], "product_id": w["product"], "quantity": 1}], "not allowed|Access"),
+    ("release wizard: more than pegged", "admin", "mto.order.stock.release", "create_and_apply",
+     lambda w: [{"sale_line_id": w["line"], "product_id": w["product"], "quantity": 5}], "Only 0"),
+    ("accept new date: user without sales rights", "nobody", "sale.order", "action_mto_accept_forecast",
+     lambda w: [[w["order"]]], "not allowed|Access"),
+]
+
+
+def counts(admin):
+    return {model: admin(model, "search_count", []) for model in COUNTED}
+
+
+def test_bad_input_table(admin, world, capsys):
+    rows, failures = [], []
+    before = counts(admin)
+    for name, caller, model, method, args, pattern in CASES:
+        client = admin if caller == "admin" else world[caller]
+        call_args = args(world)
+        try:
+            if method == "create_and_apply":
+                wizard = client(model, "create", *call_args)
+                client(model, "action_apply", [wizard])
+            else:
+                client(model, method, *call_args)
+            outcome, message = "NO ERROR", ""
+        except xmlrpc.client.Fault as fault:
+            message = fault.faultString.strip().splitlines()[-1][:110]
+            outcome = "ok" if re.search(pattern, fault.faultString) else "WRONG ERROR"
+        rows.append((name, caller, outcome, message))
+        if outcome != "ok":
+            failures.append((name, outcome, message))
+    after = counts(admin)
+    # the release wizard leaves a transient record behind only when it succeeds; nothing else may change
+    with capsys.disabled():
+        print(f"\n{'case':45} {'caller':7} {'outcome':11} error message")
+        for name, caller, outcome, message in rows:
+            print(f"{name:45} {caller:7} {outcome:11} {message}")
+        print("rows before/after:", {m: (before[m], after[m]) for m in COUNTED})
+    assert not failures, failures
+    assert before == after, "bad input wrote something"
