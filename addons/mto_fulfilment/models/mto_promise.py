@@ -173,7 +173,7 @@ class MtoPromise(models.AbstractModel):
     def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False,
                        exclude_production_of=None):
         company = warehouse.company_id
-        boms, _levels = self._load_boms(products, company)
+        boms, _levels = self._load_boms(products, company, warehouse.mto_pull_id.route_id)
         all_products = products
         for bom_data in boms.values():
             all_products |= bom_data["components"]
@@ -205,8 +205,13 @@ class MtoPromise(models.AbstractModel):
         return int(self.env["ir.config_parameter"].sudo().get_param("mto_fulfilment.horizon_days", 365))
 
     @api.model
-    def _load_boms(self, products, company):
+    def _load_boms(self, products, company, mto_route=None):
         """Explode BoMs level by level (one `_bom_find` per level) into variant-specific BoMs.
+
+        A sub-assembly is planned on the work centers only when Odoo will make it for the order
+        (MTO route: a linked sub-MO whose slots confirmation books). Other manufactured components
+        are replenished by their own MOs, so they count with the BoM's manufacturing lead time
+        instead of capacity nobody would book for this order.
 
         Returns ({product_id: {"bom": planning.Bom, "record": mrp.bom, "components": products}},
         {level: products}).
@@ -236,11 +241,13 @@ class MtoPromise(models.AbstractModel):
                         bom_line.product_qty, bom_line.product_id.uom_id, round=False)
                     lines.append(BomLine(bom_line.product_id.id, qty))
                     line_products |= bom_line.product_id
+                made_for_order = depth == 0 or (mto_route and mto_route in (
+                    product.route_ids | product.categ_id.total_route_ids))
                 operations = [
                     Operation(op.id, op.name, op.sequence, op.workcenter_id.id,
                               op.time_cycle_manual if op.time_mode == "manual" else op.time_cycle)
                     for op in bom.operation_ids if not op._skip_operation_line(product)
-                ]
+                ] if made_for_order else []
                 result[product.id] = {
                     "record": bom,
                     "components": line_products,

@@ -118,3 +118,40 @@ class TestPromise(PromiseCase):
         with self.assertRaisesRegex(UserError, "Orphan"):
             order.action_mto_promise()
         self.assertFalse(any(order.order_line.mapped("mto_promise_date")))
+
+    def test_sub_assembly_is_booked_before_its_parent(self):
+        """A 2-level order: the sub-assembly MO (MTO route) gets its own promised slot, and its
+        parent never starts before it ends nor before the panels arrive (Thu 10 08:00)."""
+        env = self.env
+        welding = env["mrp.workcenter"].create({"name": "Welding", "resource_calendar_id": self.calendar.id})
+        mto = env.ref("stock.route_warehouse0_mto")
+        manufacture = self.warehouse.manufacture_pull_id.route_id
+        carcass = env["product.product"].create({
+            "name": "Carcass", "type": "consu", "is_storable": True,
+            "route_ids": [Command.set((mto | manufacture).ids)]})
+        env["mrp.bom"].create({
+            "product_tmpl_id": carcass.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": self.panel.id, "product_qty": 1})],
+            "operation_ids": [Command.create({"name": "Weld", "workcenter_id": welding.id,
+                                              "time_mode": "manual", "time_cycle_manual": 240})]})
+        wardrobe = env["product.product"].create({"name": "Wardrobe", "type": "consu", "is_storable": True})
+        env["mrp.bom"].create({
+            "product_tmpl_id": wardrobe.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": carcass.id, "product_qty": 1})],
+            "operation_ids": [Command.create({"name": "Assemble", "workcenter_id": self.assembly.id,
+                                              "time_mode": "manual", "time_cycle_manual": 60})]})
+        env["mto.routing.rule"].create({"name": "Wardrobes", "product_id": wardrobe.id, "strategy": "make_to_order"})
+        order = env["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": wardrobe.id, "product_uom_qty": 1})]})
+        order.action_mto_promise()
+        # panel Thu 08:00 -> weld 08:00-12:00 + 13:00-... 240 min: Thu 08-12; assemble 60 min Thu 13-14
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 14, 0))
+        order.action_confirm()
+        top = order.order_line.mto_production_ids.filtered(lambda p: p.product_id == wardrobe)
+        sub = order.order_line.mto_production_ids.filtered(lambda p: p.product_id == carcass)
+        self.assertEqual(len(sub), 1)
+        self.assertEqual(sub.workorder_ids.date_start, datetime(2026, 12, 10, 8, 0))
+        self.assertEqual(sub.workorder_ids.date_finished, datetime(2026, 12, 10, 12, 0))
+        self.assertEqual(top.workorder_ids.date_start, datetime(2026, 12, 10, 13, 0))
+        self.assertGreaterEqual(top.date_start, sub.date_finished, "feasible: parent after its sub-assembly")
