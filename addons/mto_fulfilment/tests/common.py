@@ -82,3 +82,17 @@ class MtoCommon(TransactionCase):
         if isinstance(action, dict) and action.get("res_model"):
             raise AssertionError(f"unexpected wizard {action['res_model']}: {action.get('context')}")
         return action
+
+    def frames_from_stock(self):
+        """Frames come from stock (no sub-MO), so a machine MO can start at once."""
+        self.set_stock(self.frame, 5)
+        self.set_stock(self.screw, 100)
+        self.env["mto.routing.rule"].create({
+            "name": "frames from stock", "sequence": 1, "product_id": self.frame.id, "strategy": "make_to_stock"})
+
+    def start_production(self, production):
+        """Start an MO: one unit being produced, components picked."""
+        production.action_assign()
+        production.qty_producing = 1
+        production.move_raw_ids.picked = True
+        return production

@@ -116,17 +116,10 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(sum(order.picking_ids.move_ids.mapped("product_uom_qty")), 5)
 
     def test_increase_after_start_creates_new_linked_mo(self):
-        self.set_stock(self.frame, 5)
-        self.set_stock(self.screw, 100)
-        self.env["mto.routing.rule"].create({
-            "name": "frames from stock", "sequence": 1, "product_id": self.frame.id,
-            "strategy": "make_to_stock"})
+        self.frames_from_stock()
         order = self.make_order([(self.machine, 2)])
         line = order.order_line
-        top = line._mto_top_productions()
-        top.action_assign()
-        top.qty_producing = 1
-        top.move_raw_ids.picked = True
+        top = self.start_production(line._mto_top_productions())
         self.assertTrue(top._mto_is_started())
         line.product_uom_qty = 4
         tops = line._mto_top_productions()
@@ -156,17 +149,10 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(set(mos.mapped("state")), {"cancel"})
 
     def test_decrease_started_mo_gets_exception_activity(self):
-        self.set_stock(self.frame, 5)
-        self.set_stock(self.screw, 100)
-        self.env["mto.routing.rule"].create({
-            "name": "frames from stock", "sequence": 1, "product_id": self.frame.id,
-            "strategy": "make_to_stock"})
+        self.frames_from_stock()
         order = self.make_order([(self.machine, 3)])
         line = order.order_line
-        top = line._mto_top_productions()
-        top.action_assign()
-        top.qty_producing = 1
-        top.move_raw_ids.picked = True
+        top = self.start_production(line._mto_top_productions())
         line.product_uom_qty = 1
         self.assertEqual(top.product_qty, 3, "a started MO is never changed silently")
         self.assertTrue(top.activity_ids.filtered(lambda a: "started" in (a.note or "")))
@@ -201,16 +187,9 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(order_a.mto_fulfilment_state, "cancelled")
 
     def test_cancel_with_started_mo_flags_planner(self):
-        self.set_stock(self.frame, 5)
-        self.set_stock(self.screw, 100)
-        self.env["mto.routing.rule"].create({
-            "name": "frames from stock", "sequence": 1, "product_id": self.frame.id,
-            "strategy": "make_to_stock"})
+        self.frames_from_stock()
         order = self.make_order([(self.machine, 2)])
-        top = order.order_line._mto_top_productions()
-        top.action_assign()
-        top.qty_producing = 1
-        top.move_raw_ids.picked = True
+        top = self.start_production(order.order_line._mto_top_productions())
         order._action_cancel()
         self.assertNotEqual(top.state, "cancel")
         self.assertTrue(top.activity_ids.filtered(lambda a: "cancelled" in (a.note or "")))
