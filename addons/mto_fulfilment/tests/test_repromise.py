@@ -134,6 +134,34 @@ class TestRepromise(PromiseCase):
         self.assertTrue(line.mto_forecast_computed_at, "losing a component re-promises its lines")
 
 
+    def test_failed_job_is_retried_with_the_same_result(self):
+        """A re-promise job that dies half-way (after writing the lines, before notifying) is
+        rolled back; running it again gives what an uninterrupted run gives."""
+        from unittest.mock import patch
+
+        from odoo.addons.queue_job.exception import RetryableJobError
+        from odoo.addons.queue_job.job import Job
+
+        cabinets = self.confirmed(self.cabinet, 2)
+        po_line = self.panel_po_line(cabinets).with_context(queue_job__no_delay=False)
+        po_line.date_planned = datetime(2026, 12, 16, 8, 0)
+        line = cabinets.order_line
+        self.assertFalse(line.mto_forecast_computed_at, "queued, not run yet")
+        record = self.env["queue.job"].search([("method_name", "=", "_mto_repromise_job")], limit=1)
+        job = Job.load(self.env, record.uuid)
+        SaleOrder = type(self.env["sale.order"])
+        with patch.object(SaleOrder, "_mto_notify_risk", side_effect=RetryableJobError("injected")), \
+                self.assertRaises(RetryableJobError), self.env.cr.savepoint():
+            job.perform()
+        self.env.invalidate_all()
+        self.assertFalse(line.mto_forecast_computed_at, "the failed run left nothing behind")
+        Job.load(self.env, record.uuid).perform()  # the retry
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 16))
+        self.assertTrue(cabinets.mto_at_risk)
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        self.assertEqual(len(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1)
+
+
 @tagged("post_install", "-at_install")
 class TestFulfilmentKpi(PromiseCase):
     def test_on_time_rate_and_lateness(self):
