@@ -30,13 +30,14 @@ def _psql(sql, db="postgres"):
 class OdooServer:
     """A live Odoo server process on 127.0.0.1 with a small XML-RPC client."""
 
-    def __init__(self, db, extra_args=()):
+    def __init__(self, db, extra_args=(), env=None):
         self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = LOG_DIR / f"e2e-{db}.log"
         self.extra_args = list(extra_args)
+        self.env = env
         self.proc = None
 
     def start(self, timeout=120):
@@ -45,7 +46,7 @@ class OdooServer:
             [PYTHON, f"{ODOO_SRC}/odoo-bin", "-c", ODOO_CONF, "-d", self.db,
              f"--db-filter=^{self.db}$", "--http-interface=127.0.0.1",
              f"--http-port={self.port}", "--max-cron-threads=0", *self.extra_args],
-            stdout=log, stderr=subprocess.STDOUT)
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(self.env or {})})
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
