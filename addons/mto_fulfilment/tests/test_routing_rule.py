@@ -106,3 +106,17 @@ class TestRoutingRule(MtoCommon):
         self.assertFalse(order.mrp_production_ids, "forced from stock: no production")
         self.rule_machines.strategy = "stock_then_order"
         self.assertEqual(line.mto_strategy, "make_to_stock")
+
+    def test_multi_company_isolation(self):
+        other = self.env["res.company"].create({"name": "Other Plant GmbH"})
+        self.env["mto.routing.rule"].create({"name": "Other plant's rule", "company_id": other.id,
+                                             "strategy": "make_to_stock", "sequence": 1})
+        shared = self.env["mto.routing.rule"].create({"name": "Group-wide rule", "company_id": False,
+                                                      "strategy": "make_to_order", "sequence": 99})
+        user = new_test_user(self.env, "mto_company_a_user", groups="sales_team.group_sale_salesman",
+                             company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        visible = self.env["mto.routing.rule"].with_user(user).search([])
+        self.assertNotIn("Other plant's rule", visible.mapped("name"))
+        self.assertIn(shared, visible)
+        # the other company's rule never decides this company's lines, even first in sequence
+        self.assertEqual(self.strategy(self.machine)[1], self.rule_machines)
