@@ -8,7 +8,15 @@
     "website": "https://github.com/mto-odoo/mto-odoo",
     "author": "MTO Fulfilment contributors",
     "license": "LGPL-3",
-    "installable": True,
     "depends": ["mto_fulfilment", "mrp_account", "sale_margin"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/mto_costing_security.xml",
+        "views/mto_cost_line_views.xml",
+        "views/sale_order_views.xml",
+        "views/mrp_production_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+        "report/mto_cost_sheet_report.xml",
+    ],
 }

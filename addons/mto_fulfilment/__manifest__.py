@@ -9,8 +9,6 @@
     "website": "https://github.com/mto-odoo/mto-odoo",
     "author": "MTO Fulfilment contributors",
     "license": "LGPL-3",
-    "application": False,
-    "installable": True,
     "depends": ["sale_mrp", "purchase_stock", "queue_job"],
     "data": [
         "security/mto_security.xml",

@@ -1,1 +1,5 @@
 from . import test_install
+from . import test_planned_cost
+from . import test_actual_cost
+from . import test_margin_security_report
+from . import test_genealogy

@@ -394,7 +394,8 @@ class MtoPromise(models.AbstractModel):
         workcenters = self.env["mrp.workcenter"].sudo()
         material_ready = result.material_ready
         productions = sale_line.mto_production_ids.filtered(lambda p: p.state in ("draft", "confirmed"))
-        for production in productions.sorted("id"):
+        # booking is the plant's side of a confirmation: a salesperson confirming need not be a planner
+        for production in productions.sudo().sorted("id"):
             leaves_vals, workorders = [], []
             for workorder in production.workorder_ids.sorted(lambda w: (w.operation_id.sequence, w.id)):
                 queue = bookings.get((production.product_id.id, workorder.operation_id.id))

@@ -13,9 +13,9 @@ class MtoFulfilmentReport(models.Model):
     _order = "date_order desc"
 
     sale_line_id = fields.Many2one("sale.order.line", readonly=True)
-    order_id = fields.Many2one("sale.order", "Order", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
-    product_id = fields.Many2one("product.product", "Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", "Product category", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
