@@ -19,4 +19,7 @@
         "views/menus.xml",
         "report/mto_cost_sheet_report.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["mto_costing/static/tests/tours/*.js"],
+    },
 }

@@ -271,23 +271,20 @@ class MtoPromise(models.AbstractModel):
 
     @api.model
     def _snapshot_products(self, products, boms, company):
+        """Sourcing per product. The purchase delay is the one of the vendor Odoo will buy from
+        (`_select_seller`: cheapest valid price, then sequence), not the fastest vendor, so the
+        promise waits for the purchase order confirmation will really create."""
         today = fields.Date.context_today(self)
         result = {}
-        for product in products:
-            delays = [
-                s.delay for s in product.seller_ids
-                if (not s.company_id or s.company_id == company)
-                and (not s.product_id or s.product_id == product)
-                and (not s.date_start or s.date_start <= today)
-                and (not s.date_end or s.date_end >= today)
-            ]
+        for product in products.with_company(company):
+            seller = product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
             result[product.id] = Product(
                 id=product.id,
                 name=product.display_name,
                 bom_id=product.id if product.id in boms else None,
-                purchase_delay_days=float(min(delays)) if delays else None,
+                purchase_delay_days=float(seller.delay) if seller else None,
                 can_manufacture=product.id in boms,
-                can_buy=bool(delays),
+                can_buy=bool(seller),
             )
         return result
 
