@@ -421,6 +421,23 @@ class MtoPromise(models.AbstractModel):
                 })
             elif not production.workorder_ids and material_ready > production.date_start:
                 production.with_context(force_date=True).date_start = material_ready
+        self._align_purchases(sale_line, productions)
+
+    @api.model
+    def _align_purchases(self, sale_line, productions):
+        """Ask the vendors for the order's components by the booked start of the MO that needs them
+        (RFQ lines were dated from the MOs' dates before booking)."""
+        need_by = {}
+        for production in productions:
+            for move in production.move_raw_ids:
+                when = production.date_start
+                need_by[move.product_id.id] = min(need_by.get(move.product_id.id, when), when)
+        po_lines = self.env["purchase.order.line"].sudo().search([
+            ("mto_sale_line_id", "=", sale_line.id), ("order_id.state", "in", ("draft", "sent"))])
+        for po_line in po_lines:
+            when = need_by.get(po_line.product_id.id)
+            if when and po_line.date_planned and po_line.date_planned > when:
+                po_line.date_planned = when
 
     # ------------------------------------------------------------ re-promise
     @api.model

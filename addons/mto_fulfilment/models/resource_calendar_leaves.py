@@ -46,7 +46,8 @@ class ResourceCalendarLeaves(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if {"date_from", "date_to", "resource_id", "calendar_id", "time_type"} & set(vals):
-            self._mto_trigger(self.env._("changed"))
+            # a work order's own booking moving as it starts/finishes is not new capacity taken
+            self.filtered(lambda le: le.time_type == "leave")._mto_trigger(self.env._("changed"))
         return res
 
     def unlink(self):

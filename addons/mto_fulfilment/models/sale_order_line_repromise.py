@@ -73,7 +73,10 @@ class SaleOrderLine(models.Model):
             if result:
                 values["mto_forecast_date"] = result.promise_date
                 if line.mto_promise_date and result.promise_date > line.mto_promise_date:
-                    values["mto_risk_cause"] = line.mto_pending_cause or result.explanation
+                    # keep the root cause while the forecast does not slip further
+                    slipped = not line.mto_forecast_date or result.promise_date > line.mto_forecast_date
+                    if slipped or not line.mto_risk_cause:
+                        values["mto_risk_cause"] = line.mto_pending_cause or result.explanation
                 else:
                     values["mto_risk_cause"] = False
             line.write(values)

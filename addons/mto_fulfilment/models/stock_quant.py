@@ -52,9 +52,24 @@ class StockQuant(models.Model):
         if self.env.context.get(PEG) and location_id.usage != "internal":
             # pegging ends where stock leaves the warehouse (customers, production, scrap...)
             self = self.with_context(**{PEG: False})
+        if reserved_quantity and reserved_quantity < 0 and not quantity:
+            self = self._mto_unreserve_env(product_id, location_id, lot_id, package_id, owner_id)
         return super()._update_available_quantity(
             product_id, location_id, quantity=quantity, reserved_quantity=reserved_quantity, lot_id=lot_id,
             package_id=package_id, owner_id=owner_id, in_date=in_date)
+
+    def _mto_unreserve_env(self, product_id, location_id, lot_id, package_id, owner_id):
+        """Unreserving must hit the quant that holds the reservation, whatever its pegging (a move
+        line can outlive the pegging it was reserved under, e.g. after a release)."""
+        peg = self.env.context.get(PEG) or False
+        domain = [("product_id", "=", product_id.id), ("location_id", "=", location_id.id),
+                  ("lot_id", "=", lot_id.id if lot_id else False),
+                  ("package_id", "=", package_id.id if package_id else False),
+                  ("owner_id", "=", owner_id.id if owner_id else False), ("reserved_quantity", ">", 0)]
+        holders = self.sudo().search(domain)
+        if not holders or holders.filtered(lambda q: (q.mto_sale_line_id.id or False) == peg):
+            return self
+        return self.with_context(**{PEG: holders[0].mto_sale_line_id.id or False})
 
     @api.model_create_multi
     def create(self, vals_list):

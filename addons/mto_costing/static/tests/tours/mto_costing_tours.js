@@ -9,8 +9,8 @@ registry.category("web_tour.tours").add("mto_cost_sheet_tour", {
             run: "click",
         },
         {
-            content: "Planned cost rows per category",
-            trigger: ".o_list_view .o_data_row td:contains('Material')",
+            content: "The cost lines, grouped by order line",
+            trigger: ".o_list_view .o_group_header",
         },
         {
             content: "Pivot view",

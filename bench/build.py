@@ -1,0 +1,109 @@
+"""Build (or reuse) the benchmark databases: the same demo data on plain Odoo and with mto_fulfilment.
+
+``mto_bench_plain_sN``: copy of the template (plain Odoo apps), demo data generated.
+``mto_bench_mto_sN``: copy of the template, ``mto_fulfilment`` installed, then the same demo data.
+
+A database is built under a temporary name and renamed once complete, so an interrupted build is
+never reused; a finished one carries the ``mto_bench.built`` parameter.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from .common import BUILT_MARKER, REPO
+
+SIDES = ("plain", "mto")
+
+
+def db_name(side, scale):
+    return f"mto_bench_{side}_s{scale}"
+
+
+def _psql(sql, db="postgres"):
+    out = subprocess.run(["psql", "-d", db, "-Atqc", sql], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def db_exists(name):
+    return _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+
+
+def built_info(name):
+    """The build marker of database `name` (dict) or None."""
+    if not db_exists(name):
+        return None
+    try:
+        value = _psql(f"SELECT value FROM ir_config_parameter WHERE key = '{BUILT_MARKER}'", db=name)
+    except subprocess.CalledProcessError:
+        return None
+    return json.loads(value) if value else None
+
+
+def _drop(name):
+    assert name.startswith("mto_bench_"), name
+    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
+
+
+def _filestore(data_dir, name):
+    return os.path.join(data_dir, "filestore", name)
+
+
+def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir, rebuild=False, say=print):
+    """Make sure the database of `side` at `scale` exists; returns (name, info, seconds spent)."""
+    name = db_name(side, scale)
+    info = built_info(name)
+    if info and not rebuild:
+        if info.get("seed") != seed:
+            say(f"{name} was built with seed {info.get('seed')}, not {seed}: use --rebuild")
+        return name, info, 0.0
+    t0 = time.perf_counter()
+    tmp = f"{name}_tmp"
+    _drop(tmp)
+    _drop(name)
+    subprocess.run(["createdb", "-T", template, tmp], check=True)
+    src_fs, dst_fs = _filestore(data_dir, template), _filestore(data_dir, tmp)
+    shutil.rmtree(dst_fs, ignore_errors=True)
+    if os.path.isdir(src_fs):
+        shutil.copytree(src_fs, dst_fs)
+    os.makedirs(log_dir, exist_ok=True)
+    log_path = os.path.join(log_dir, f"{name}-build.log")
+    with open(log_path, "w") as log:
+        if side == "mto":
+            say(f"{name}: installing mto_fulfilment")
+            subprocess.run([python, os.path.join(odoo_src, "odoo-bin"), "-c", conf, "-d", tmp,
+                            "-i", "mto_fulfilment", "--stop-after-init", "--log-level=warn"],
+                           check=True, stdout=log, stderr=subprocess.STDOUT)
+        say(f"{name}: generating demo data (scale {scale}, seed {seed}); log {log_path}")
+        subprocess.run([python, "-m", "bench", "generate", "-c", conf, "-d", tmp, "--scale", str(scale),
+                        "--seed", str(seed)], check=True, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    _psql(f'ALTER DATABASE "{tmp}" RENAME TO "{name}"')
+    shutil.rmtree(_filestore(data_dir, name), ignore_errors=True)
+    if os.path.isdir(dst_fs):
+        os.rename(dst_fs, _filestore(data_dir, name))
+    seconds = time.perf_counter() - t0
+    say(f"{name}: built in {seconds:.0f}s")
+    return name, built_info(name), seconds
+
+
+def generate(conf, db, scale, seed):
+    """Child process: generate the demo data into `db` and set the build marker (committed)."""
+    sys.path.insert(0, os.path.join(REPO, "setup"))
+    from demo_data import generate as demo_generate
+
+    from .common import odoo_setup
+
+    odoo = odoo_setup(conf)
+    reg = odoo.modules.registry.Registry(db)
+    with reg.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        result = demo_generate(env, scale=scale, seed=seed, progress=lambda m: print(m, flush=True))
+        modules = env["ir.module.module"].search([("state", "=", "installed"), ("name", "like", "mto_%")])
+        env["ir.config_parameter"].sudo().set_param(BUILT_MARKER, json.dumps({
+            "scale": scale, "seed": seed, "generated_on": time.strftime("%Y-%m-%d"),
+            "generate_seconds": round(result["seconds"], 1), "counts": result["counts"],
+            "mto_modules": sorted(modules.mapped("name")), "warnings": len(result["warnings"]),
+        }))
+        cr.commit()

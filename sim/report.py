@@ -1,0 +1,278 @@
+"""Metrics of a simulation run (from its plain-data result only), terminal table, JSON and PNG."""
+import json
+import math
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+LATENESS_BUCKETS = [("on time", 0, 0), ("1 day", 1, 1), ("2-3 days", 2, 3), ("4-7 days", 4, 7),
+                    ("8-14 days", 8, 14), (">14 days", 15, 10**6)]
+CAUSES = [  # (category, words in the add-on's mto_risk_cause)
+    ("vendor slippage", ("moved", "delivers only")),
+    ("capacity: breakdown / time off", ("time off",)),
+    ("capacity: work order overrun", ("now takes",)),
+    ("capacity: booked outside the promise", ("capacity taken",)),
+    ("capacity: production running late", ("runs late",)),
+    ("stock lost", ("lost",)),
+]
+
+
+def _d(value):
+    return date.fromisoformat(value) if value else None
+
+
+def _pct(values, q):
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    values = sorted(values)
+    if not values:
+        return None
+    k = max(0, math.ceil(q / 100 * len(values)) - 1)
+    return values[k]
+
+
+def _median(values):
+    values = sorted(values)
+    if not values:
+        return None
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def classify_cause(text):
+    if not text:
+        return None
+    low = text.lower()
+    for category, words in CAUSES:
+        if any(w in low for w in words):
+            return category
+    return "other: " + text[:40]
+
+
+def build_report(result):
+    end = _d(result["end"])
+    lines = result["lines"]
+    # ---- per order: all its lines shipped by their promise
+    orders = {}
+    for lid, rec in lines.items():
+        o = orders.setdefault(rec["order"], {"order_day": _d(rec["order_day"]), "lines": []})
+        o["lines"].append((lid, rec))
+    rows = []
+    for name, o in sorted(orders.items()):
+        recs = [r for _l, r in o["lines"]]
+        if not all(r["promise"] for r in recs):
+            continue
+        promise = max(_d(r["promise"]) for r in recs)
+        plain = max(_d(r["plain"]) for r in recs)
+        shipped = all(r["ship_day"] for r in recs)
+        ship = max(_d(r["ship_day"]) for r in recs) if shipped else None
+        late_lines = [r for r in recs if not r["ship_day"] or _d(r["ship_day"]) > _d(r["promise"])]
+        rows.append({"order": name, "order_day": o["order_day"], "promise": promise, "plain": plain,
+                     "ship": ship, "on_time": not late_lines and shipped, "late_lines": late_lines,
+                     "kinds": sorted({r["kind"] for r in recs})})
+    due = [r for r in rows if r["promise"] <= end]
+    not_due = [r for r in rows if r["promise"] > end]
+    on_time = [r for r in due if r["on_time"]]
+    share = len(on_time) / len(due) if due else None
+
+    def lateness(r):
+        if r["ship"]:
+            return max(0, (r["ship"] - r["promise"]).days)
+        return max(1, (end - r["promise"]).days + 1)      # not shipped yet: at least this late
+
+    buckets = Counter()
+    for r in due:
+        days = 0 if r["on_time"] else lateness(r)
+        for label, lo, hi in LATENESS_BUCKETS:
+            if lo <= days <= hi:
+                buckets[label] += 1
+                break
+    late_unshipped = sum(1 for r in due if not r["ship"])
+
+    lead_all = [(r["promise"] - r["order_day"]).days for r in rows]
+    lead_due = [(r["promise"] - r["order_day"]).days for r in due]
+    plain_lead_all = [(r["plain"] - r["order_day"]).days for r in rows]
+    plain_on_time = (sum(1 for r in due if r["ship"] and r["ship"] <= r["plain"]) / len(due)) if due else None
+
+    # the constant customer lead time plain Odoo would need to reach our on-time share
+    needed = None
+    if due and share is not None:
+        for lead in range(366):
+            ok = sum(1 for r in due if r["ship"] and (r["ship"] - r["order_day"]).days <= lead)
+            if ok / len(due) >= share - 1e-9:
+                needed = lead
+                break
+    med_due = _median(lead_due)
+    shorter = (1 - med_due / needed) if needed and med_due is not None else None
+
+    shipped_rows = [r for r in rows if r["ship"]]
+    dispatch = [(r["ship"] - r["order_day"]).days for r in shipped_rows]
+
+    # ---- infeasible plans, as executed
+    infeasible = []
+    for mo in result["productions"].values():
+        if "first_start" not in mo:
+            continue
+        start = datetime.fromisoformat(mo["first_start"])
+        late_children = [t for t in mo.get("children_done_at") or [] if t and datetime.fromisoformat(t) > start]
+        if mo.get("children_open") or mo.get("components_missing") or late_children:
+            infeasible.append({"production": mo["name"], "started": mo["first_start"],
+                               "children_open": mo.get("children_open"),
+                               "components_missing": mo.get("components_missing")})
+    started = sum(1 for mo in result["productions"].values() if "first_start" in mo)
+
+    # ---- work centres
+    busy, avail = result["workcenter_busy_minutes"], result["workcenter_available_minutes"]
+    utilisation = {wc: (busy.get(wc, 0.0) / avail[wc] if avail.get(wc) else 0.0) for wc in avail}
+
+    # ---- why late: the add-on's cause (what re-promise said) and the simulation's ground truth
+    late_receipt_lines = set()
+    for rc in result["receipts"]:
+        if rc["late_workdays"] or rc["short"]:
+            late_receipt_lines.update(rc["sale_lines"])
+    causes, truth, warned, warn_days = Counter(), Counter(), 0, []
+    late_line_details = []
+    for r in due:
+        if r["on_time"]:
+            continue
+        for rec in r["late_lines"]:
+            cause = classify_cause(rec.get("risk_cause") or rec.get("final_risk_cause"))
+            causes[cause or "not flagged at risk (re-promise lag or missed)"] += 1
+            lid = next(k for k, v in lines.items() if v is rec)
+            vendor = int(lid) in late_receipt_lines
+            material_wait = any(
+                (mo := result["productions"].get(str(m)) or result["productions"].get(m)) and mo.get("ready_at")
+                and mo.get("planned_start") and mo["ready_at"] > mo["planned_start"]
+                for m in rec["productions"])
+            truth["vendor slippage (late/short receipt for the order)" if vendor else
+                  "material wait (components not on time)" if material_wait else
+                  "capacity (queue, breakdowns, longer work orders)"] += 1
+            if rec["first_risk_day"] and rec["first_risk_day"] <= rec["promise"]:
+                warned += 1
+                warn_days.append((_d(rec["promise"]) - _d(rec["first_risk_day"])).days)
+            late_line_details.append({"order": rec["order"], "product": rec["product"], "promise": rec["promise"],
+                                      "ship_day": rec["ship_day"], "at_risk_since": rec["first_risk_day"],
+                                      "cause": rec.get("risk_cause") or rec.get("final_risk_cause")})
+    late_lines_n = sum(len(r["late_lines"]) for r in due if not r["on_time"])
+
+    return {
+        "period": {"start": result["start"], "end": result["end"], "weeks": result["weeks"],
+                   "working_days": result["working_days"], "seed": result["seed"],
+                   "orders_per_day": result["orders_per_day"]},
+        "orders": {"confirmed": len(rows), "quotations_left_draft": result["quotations_left_draft"],
+                   "promise_failures": len(result["promise_failures"]), "due_in_period": len(due),
+                   "not_due_yet": len(not_due), "shipped": len(shipped_rows),
+                   "not_due_shipped": sum(1 for r in not_due if r["ship"]),
+                   "lines_confirmed": len(lines)},
+        "on_time": {"on_time": len(on_time), "late_shipped": len(due) - len(on_time) - late_unshipped,
+                    "late_not_shipped": late_unshipped, "share": share},
+        "lateness_days": {label: buckets.get(label, 0) for label, _lo, _hi in LATENESS_BUCKETS},
+        "promised_lead_days": {"median": med_due, "p90": _pct(lead_due, 90),
+                               "median_all_orders": _median(lead_all), "p90_all_orders": _pct(lead_all, 90)},
+        "plain_odoo": {"median_lead_days": _median(plain_lead_all), "p90_lead_days": _pct(plain_lead_all, 90),
+                       "on_time_share_with_its_dates": plain_on_time,
+                       "lead_needed_for_same_on_time_share": needed,
+                       "our_median_shorter_by": shorter},
+        "order_to_dispatch_days": {"median": _median(dispatch), "p90": _pct(dispatch, 90), "n": len(dispatch)},
+        "infeasible_plans": {"count": len(infeasible), "productions_started": started, "examples": infeasible[:10]},
+        "workcenter_utilisation": {wc: round(u, 3) for wc, u in sorted(utilisation.items())},
+        "late_causes_addon": dict(causes.most_common()),
+        "late_causes_simulation": dict(truth.most_common()),
+        "late_lines": late_lines_n,
+        "late_lines_warned_before_promise": warned,
+        "warning_days_before_promise_median": _median(warn_days),
+        "late_line_details": late_line_details[:50],
+        "vendor": {"receipts": len(result["receipts"]),
+                   "late": sum(1 for rc in result["receipts"] if rc["late_workdays"]),
+                   "short": sum(1 for rc in result["receipts"] if rc["short"])},
+        "breakdowns": len(result["breakdowns"]),
+        "workorders_done": len(result["workorders"]),
+        "events": result["events"],
+        "errors": len(result["errors"]),
+        "runtime_seconds": result.get("runtime_seconds"),
+        "targets": {
+            "on_time_95": share is not None and share >= 0.95,
+            "promise_25pct_shorter": shorter is not None and shorter >= 0.25,
+            "zero_infeasible": not infeasible,
+            "under_15_minutes": bool(result.get("runtime_seconds"))
+            and result["runtime_seconds"]["total"] < 900,
+        },
+    }
+
+
+def _fmt(v, pct=False, unit=""):
+    if v is None:
+        return "n/a"
+    if pct:
+        return f"{v * 100:.1f} %"
+    if isinstance(v, float):
+        return f"{v:.1f}{unit}"
+    return f"{v}{unit}"
+
+
+def render_table(rep):
+    p, o, ot, pl = rep["period"], rep["orders"], rep["on_time"], rep["plain_odoo"]
+    rows = [
+        ("Period", f"{p['start']} .. {p['end']} ({p['working_days']} working days, seed {p['seed']}, "
+                   f"{p['orders_per_day']} orders/day)"),
+        ("Orders confirmed / left as quotation", f"{o['confirmed']} / {o['quotations_left_draft']}"
+                                                 f" (promise failed: {o['promise_failures']})"),
+        ("Orders due in the period / not due yet", f"{o['due_in_period']} / {o['not_due_yet']}"
+                                                   f" ({o['not_due_shipped']} of those already shipped)"),
+        ("Shipped on or before the promise", f"{ot['on_time']} of {o['due_in_period']} = {_fmt(ot['share'], True)}"),
+        ("Late (shipped / still open)", f"{ot['late_shipped']} / {ot['late_not_shipped']}"),
+        ("Lateness", ", ".join(f"{k}: {v}" for k, v in rep["lateness_days"].items())),
+        ("Promised lead time, median / p90 (due orders)",
+         f"{_fmt(rep['promised_lead_days']['median'], unit=' d')} / "
+         f"{_fmt(rep['promised_lead_days']['p90'], unit=' d')}"),
+        ("Promised lead time, median / p90 (all orders)",
+         f"{_fmt(rep['promised_lead_days']['median_all_orders'], unit=' d')} / "
+         f"{_fmt(rep['promised_lead_days']['p90_all_orders'], unit=' d')}"),
+        ("Plain Odoo quotation lead (sale_delay), median / p90",
+         f"{_fmt(pl['median_lead_days'], unit=' d')} / {_fmt(pl['p90_lead_days'], unit=' d')}"),
+        ("Plain Odoo dates kept (same orders)", _fmt(pl["on_time_share_with_its_dates"], True)),
+        ("Plain Odoo lead needed for the same on-time share",
+         _fmt(pl["lead_needed_for_same_on_time_share"], unit=" d")),
+        ("Our median promise shorter by", _fmt(pl["our_median_shorter_by"], True)),
+        ("Order-to-dispatch, median / p90",
+         f"{_fmt(rep['order_to_dispatch_days']['median'], unit=' d')} / "
+         f"{_fmt(rep['order_to_dispatch_days']['p90'], unit=' d')} ({rep['order_to_dispatch_days']['n']} orders)"),
+        ("Infeasible plans (started before sub-MOs/components)",
+         f"{rep['infeasible_plans']['count']} of {rep['infeasible_plans']['productions_started']} MOs started"),
+        ("Work orders done / breakdowns", f"{rep['workorders_done']} / {rep['breakdowns']}"),
+        ("Receipts: late / short / total", f"{rep['vendor']['late']} / {rep['vendor']['short']} / "
+                                           f"{rep['vendor']['receipts']}"),
+        ("Late lines warned before their promise",
+         f"{rep['late_lines_warned_before_promise']} of {rep['late_lines']}"
+         f" (median {_fmt(rep['warning_days_before_promise_median'], unit=' d')} ahead)"),
+    ]
+    for cause, n in rep["late_causes_addon"].items():
+        rows.append(("  late, add-on cause", f"{n} x {cause}"))
+    for cause, n in rep["late_causes_simulation"].items():
+        rows.append(("  late, simulation's view", f"{n} x {cause}"))
+    rows.append(("Work-centre utilisation", ", ".join(
+        f"{wc} {u * 100:.0f}%" for wc, u in rep["workcenter_utilisation"].items())))
+    if rep.get("runtime_seconds"):
+        rt = rep["runtime_seconds"]
+        rows.append(("Runtime", f"{rt['total']:.0f} s (database {rt['database']:.0f} s, demo {rt['demo_data']:.0f} s, "
+                                f"simulation {rt['simulation']:.0f} s)"))
+    t = rep["targets"]
+    rows.append(("Targets", ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in t.items())))
+    if rep["errors"]:
+        rows.append(("Simulation errors", f"{rep['errors']} (see the JSON)"))
+    width = max(len(k) for k, _v in rows)
+    line = "-" * (width + 60)
+    out = [line, "MTO plant simulation", line]
+    out += [f"{k.ljust(width)}  {v}" for k, v in rows]
+    out.append(line)
+    return "\n".join(out)
+
+
+def write_outputs(result, report, out_dir, stem):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / f"{stem}.json"
+    json_path.write_text(json.dumps({"report": report, "raw": result}, indent=1, default=str, sort_keys=True))
+    png_path = out_dir / f"{stem}.png"
+    from .chart import write_chart
+    write_chart(report, png_path)
+    return {"json": json_path, "chart": png_path}
