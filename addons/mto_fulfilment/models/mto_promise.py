@@ -53,7 +53,18 @@ class MtoPromise(models.AbstractModel):
             raise AccessError(self.env._("Only sales users can ask for a delivery promise."))
         if not isinstance(lines, list | tuple) or not lines:
             raise ValidationError(self.env._("simulate() expects a non-empty list of lines."))
-        requests = [self._simulate_request(index, line) for index, line in enumerate(lines)]
+        # batched look-ups: the query count must not grow with the number of lines
+        ids = [line["product_id"] for line in lines if isinstance(line, dict)
+               and isinstance(line.get("product_id"), int) and not isinstance(line.get("product_id"), bool)]
+        cache = {"products": set(self.env["product.product"].browse(ids).exists().ids), "warehouses": {}, "partners": {}}
+        requests = [self._simulate_request(index, line, cache) for index, line in enumerate(lines)]
+        self.env["product.product"].union(*[r["product"] for r in requests]).check_access("read")
+        rules = self.env["mto.routing.rule"].sudo()._find_rules(
+            (r["key"], r["product"], r["partner"], r["qty"], r["warehouse"], r["company"]) for r in requests)
+        for request in requests:
+            rule = rules[request["key"]]
+            request["strategy"] = rule.strategy if rule else self._native_strategy(request["product"],
+                                                                                     request["warehouse"])
         warehouses = {r["warehouse"] for r in requests}
         results = {}
         for warehouse in warehouses:
@@ -63,7 +74,7 @@ class MtoPromise(models.AbstractModel):
             results.update(planned)
         return [self._result_dict(requests[i], results[i]) for i in range(len(requests))]
 
-    def _simulate_request(self, index, line):
+    def _simulate_request(self, index, line, cache):
         env = self.env
         if not isinstance(line, dict):
             raise ValidationError(env._("Line %s must be a dictionary.", index + 1))
@@ -78,13 +89,12 @@ class MtoPromise(models.AbstractModel):
         if qty <= 0:
             raise ValidationError(env._("Line %(n)s: the quantity must be positive (got %(qty)s).",
                                         n=index + 1, qty=qty))
-        product = env["product.product"].browse(product_id).exists()
+        product = env["product.product"].browse(product_id if product_id in cache["products"] else [])
         if not product or not product.active:
             raise UserError(env._("Line %(n)s: unknown or archived product (id %(id)s).",
                                   n=index + 1, id=product_id))
         if product.sudo().company_id and product.sudo().company_id not in env.companies:
             raise AccessError(env._("Line %s: the product belongs to another company.", index + 1))
-        product.check_access("read")
         company = env.company
         warehouse = env["stock.warehouse"]
         if line.get("warehouse_id"):
@@ -97,12 +107,17 @@ class MtoPromise(models.AbstractModel):
             warehouse.check_access("read")
             company = warehouse.company_id
         else:
-            warehouse = warehouse.search([("company_id", "=", company.id)], limit=1)
+            if company.id not in cache["warehouses"]:
+                cache["warehouses"][company.id] = warehouse.search([("company_id", "=", company.id)], limit=1)
+            warehouse = cache["warehouses"][company.id]
             if not warehouse:
                 raise UserError(env._("Company %s has no warehouse.", company.name))
         partner = env["res.partner"]
         if line.get("partner_id"):
-            partner = partner.browse(line["partner_id"]).exists()
+            key = line["partner_id"]
+            if key not in cache["partners"]:
+                cache["partners"][key] = partner.browse(key).exists() if isinstance(key, int) else partner
+            partner = cache["partners"][key]
             if not partner:
                 raise UserError(env._("Line %(n)s: unknown customer (id %(id)s).", n=index + 1,
                                       id=line["partner_id"]))
@@ -113,11 +128,7 @@ class MtoPromise(models.AbstractModel):
             except (TypeError, ValueError) as exc:
                 raise ValidationError(env._("Line %(n)s: date_order %(d)r is not a date.",
                                             n=index + 1, d=line["date_order"])) from exc
-        rules = env["mto.routing.rule"].sudo()._find_rules(
-            [(index, product, partner, qty, warehouse, company)])
-        rule = rules[index]
-        strategy = rule.strategy if rule else self._native_strategy(product, warehouse)
-        return {"key": index, "product": product, "qty": qty, "strategy": strategy,
+        return {"key": index, "product": product, "qty": qty, "partner": partner,
                 "warehouse": warehouse, "company": company, "start": start}
 
     @api.model

@@ -155,3 +155,15 @@ class TestPromise(PromiseCase):
         self.assertEqual(sub.workorder_ids.date_finished, datetime(2026, 12, 10, 12, 0))
         self.assertEqual(top.workorder_ids.date_start, datetime(2026, 12, 10, 13, 0))
         self.assertGreaterEqual(top.date_start, sub.date_finished, "feasible: parent after its sub-assembly")
+
+    def test_simulate_query_count_does_not_grow_with_lines(self):
+        Promise = self.env["mto.promise"]
+        line = {"product_id": self.cabinet.id, "product_uom_qty": 1, "partner_id": self.customer.id}
+        Promise.simulate([line])  # warm caches
+        counts = []
+        for n in (1, 5, 20):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            Promise.simulate([line] * n)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertLessEqual(counts[2] - counts[0], 3, f"queries for 1/5/20 lines: {counts}")
