@@ -52,24 +52,52 @@ class StockQuant(models.Model):
         if self.env.context.get(PEG) and location_id.usage != "internal":
             # pegging ends where stock leaves the warehouse (customers, production, scrap...)
             self = self.with_context(**{PEG: False})
-        if reserved_quantity and reserved_quantity < 0 and not quantity:
-            self = self._mto_unreserve_env(product_id, location_id, lot_id, package_id, owner_id)
+        if reserved_quantity and not quantity and location_id.usage == "internal":
+            self = self._mto_reservation_env(product_id, location_id, lot_id, package_id, owner_id,
+                                             reserved_quantity < 0)
+        elif quantity and quantity < 0 and not reserved_quantity and location_id.usage == "internal":
+            self = self._mto_consumption_env(product_id, location_id, -quantity, lot_id, package_id, owner_id)
         return super()._update_available_quantity(
             product_id, location_id, quantity=quantity, reserved_quantity=reserved_quantity, lot_id=lot_id,
             package_id=package_id, owner_id=owner_id, in_date=in_date)
 
-    def _mto_unreserve_env(self, product_id, location_id, lot_id, package_id, owner_id):
-        """Unreserving must hit the quant that holds the reservation, whatever its pegging (a move
-        line can outlive the pegging it was reserved under, e.g. after a release)."""
+    def _mto_reservation_env(self, product_id, location_id, lot_id, package_id, owner_id, unreserve):
+        """A reservation change must hit a quant that can take it, whatever its pegging.
+
+        A move line can outlive the pegging it was reserved under (a release, or Odoo's
+        `_free_reservation` shifting another line's reservation): then the quant of its own pegging
+        holds no reservation (or does not exist) and the change goes to the quant that does.
+        """
         peg = self.env.context.get(PEG) or False
         domain = [("product_id", "=", product_id.id), ("location_id", "=", location_id.id),
                   ("lot_id", "=", lot_id.id if lot_id else False),
                   ("package_id", "=", package_id.id if package_id else False),
-                  ("owner_id", "=", owner_id.id if owner_id else False), ("reserved_quantity", ">", 0)]
-        holders = self.sudo().search(domain)
+                  ("owner_id", "=", owner_id.id if owner_id else False)]
+        quants = self.sudo().search(domain)
+        if unreserve:
+            holders = quants.filtered(lambda q: q.reserved_quantity > 0)
+        else:
+            holders = quants.filtered(lambda q: q.quantity > q.reserved_quantity) or quants
         if not holders or holders.filtered(lambda q: (q.mto_sale_line_id.id or False) == peg):
             return self
         return self.with_context(**{PEG: holders[0].mto_sale_line_id.id or False})
+
+    def _mto_consumption_env(self, product_id, location_id, quantity, lot_id, package_id, owner_id):
+        """Goods leaving a location come from the order's own stock when it has them, else from
+        free stock (e.g. a component picked by hand), never from a negative pegged quant."""
+        peg = self.env.context.get(PEG) or False
+        if not peg:
+            return self
+        domain = [("product_id", "=", product_id.id), ("location_id", "=", location_id.id),
+                  ("lot_id", "=", lot_id.id if lot_id else False),
+                  ("package_id", "=", package_id.id if package_id else False),
+                  ("owner_id", "=", owner_id.id if owner_id else False), ("mto_sale_line_id", "in", [peg, False])]
+        quants = self.sudo().search(domain)
+        own = sum(quants.filtered(lambda q: q.mto_sale_line_id.id == peg).mapped("quantity"))
+        free = sum(quants.filtered(lambda q: not q.mto_sale_line_id).mapped("quantity"))
+        if product_id.uom_id.compare(own, quantity) < 0 and product_id.uom_id.compare(free, quantity) >= 0:
+            return self.with_context(**{PEG: False})
+        return self
 
     @api.model_create_multi
     def create(self, vals_list):
