@@ -56,7 +56,8 @@ class MtoPromise(models.AbstractModel):
         # batched look-ups: the query count must not grow with the number of lines
         ids = [line["product_id"] for line in lines
                if isinstance(line, dict) and type(line.get("product_id")) is int]
-        cache = {"products": set(self.env["product.product"].browse(ids).exists().ids), "warehouses": {}, "partners": {}}
+        cache = {"products": set(self.env["product.product"].browse(ids).exists().ids),
+                 "warehouses": {}, "partners": {}}
         requests = [self._simulate_request(index, line, cache) for index, line in enumerate(lines)]
         self.env["product.product"].union(*[r["product"] for r in requests]).check_access("read")
         rules = self.env["mto.routing.rule"].sudo()._find_rules(
