@@ -464,7 +464,8 @@ class MtoPromise(models.AbstractModel):
         now = fields.Datetime.now()
         for warehouse in sale_lines.warehouse_id:
             lines = sale_lines.filtered(lambda sol, w=warehouse: sol.warehouse_id == w)
-            requests = {line: line._mto_forecast_request(now) for line in lines}
+            own_stock = self._own_order_stock(lines)
+            requests = {line: line._mto_forecast_request(now, own_stock.get(line.id, {})) for line in lines}
             todo = {line: req for line, req in requests.items() if req}
             ready = lines - self.env["sale.order.line"].union(*todo) if todo else lines
             if ready:
@@ -477,7 +478,6 @@ class MtoPromise(models.AbstractModel):
             snapshot = self._load_snapshot(products, warehouse, now, exclude_sale_lines=lines,
                                            exclude_production_of=lines)
             own_leaves = self._own_booked_intervals(lines)
-            own_stock = self._own_order_stock(lines)
             own_purchases = self._own_purchases(lines)
             for line, request in todo.items():
                 planner = Planner(self._snapshot_for_line(

@@ -102,14 +102,16 @@ class SaleOrderLine(models.Model):
         return {"key": self.id, "product": self.product_id, "qty": qty,
                 "strategy": self.mto_strategy or "make_to_stock", "start": start}
 
-    def _mto_forecast_request(self, now):
-        """Request for the part of a confirmed line still to be made/delivered, None when all made."""
+    def _mto_forecast_request(self, now, own_stock):
+        """Request for the part of a confirmed line still to be made/delivered, None when all made.
+
+        `own_stock`: {product id: quantity} pegged to this line (loaded for all lines at once).
+        """
         self.ensure_one()
         uom = self.product_id.uom_id
         ordered = self.product_uom_id._compute_quantity(self.product_uom_qty - self.qty_delivered, uom)
         if self.mto_strategy in MTO_STRATEGIES:
-            ready = sum(self._mto_pegged_quants(self.product_id).mapped("quantity"))
-            ordered -= ready
+            ordered -= own_stock.get(self.product_id.id, 0.0)
         if uom.compare(ordered, 0) <= 0:
             return None
         return {"key": self.id, "product": self.product_id, "qty": ordered,
