@@ -6,6 +6,7 @@ updated with ``-u mto_fulfilment,mto_costing --stop-after-init`` and the same re
 back. Everything runs as subprocesses; the database is dropped at the end. About a minute.
 """
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ import subprocess
 import pytest
 from packaging_env import ODOO_CONF, ODOO_SRC, PYTHON, REPO, TEMPLATE_DB, read_manifest, run
 
-DB = "mto_pkg_upgrade"
+DB = os.environ.get("MTO_DB_PREFIX", "mto_pkg") + "_upgrade"  # ./setup/test sets the prefix per run
 
 WRITE = r"""
 import json

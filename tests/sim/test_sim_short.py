@@ -15,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 HOME_CACHE = Path.home() / ".cache" / "mto-odoo"
 PYTHON = os.environ.get("MTO_PYTHON") or str(HOME_CACHE / "venv" / "bin" / "python")
-DB = "mto_sim_test"
+DB = os.environ.get("MTO_DB_PREFIX", "mto") + "_sim_test"  # ./setup/test sets the prefix per run
 START = date(2025, 3, 3)
 DAYS = 5
 
