@@ -98,3 +98,32 @@ def test_no_slot_when_calendar_runs_out():
 def test_zero_duration_lands_on_working_time_outside_bookings():
     line = WorkTimeline(week_calendar(), booked=[(at(0, 8), at(0, 9))])
     assert line.first_slot(at(0, 7), timedelta(0))[:2] == (at(0, 9), at(0, 9))
+
+
+def test_free_cuts_a_booking_out_of_merged_load_and_undo_restores_it():
+    # two touching bookings are stored as one merged interval 08:00-11:00
+    line = WorkTimeline(week_calendar(), [(at(0, 8), at(0, 9)), (at(0, 9), at(0, 11))])
+    assert line.first_slot(at(0, 8), H) == (at(0, 11), at(0, 12), 3 * H)
+    undo = line.free(at(0, 9), at(0, 11))
+    # 09:00-11:00 is free again, 08:00-09:00 stays booked
+    assert line.first_slot(at(0, 8), 2 * H) == (at(0, 9), at(0, 11), H)
+    undo()
+    assert line.first_slot(at(0, 8), H) == (at(0, 11), at(0, 12), 3 * H)
+
+
+def test_free_keeps_other_bookings_overlapping_the_range():
+    line = WorkTimeline(week_calendar(), [(at(0, 8), at(0, 12)), (at(0, 10), at(0, 11))])
+    undo = line.free(at(0, 8), at(0, 12), keep=[(at(0, 10), at(0, 11))])
+    assert line.first_slot(at(0, 8), 2 * H) == (at(0, 8), at(0, 10), timedelta(0))
+    # 3 h: 08-10 is too short before the kept 10-11 booking, next gap 11-12 + 13-15
+    assert line.first_slot(at(0, 8), 3 * H) == (at(0, 11), at(0, 15), 3 * H)
+    undo()
+    assert line.first_slot(at(0, 8), H) == (at(0, 13), at(0, 14), 5 * H)
+
+
+def test_free_outside_any_booking_changes_nothing():
+    line = WorkTimeline(week_calendar(), [(at(0, 8), at(0, 9))])
+    undo = line.free(at(0, 13), at(0, 14))
+    assert line.first_slot(at(0, 8), H) == (at(0, 9), at(0, 10), H)
+    undo()
+    assert line.first_slot(at(0, 8), H) == (at(0, 9), at(0, 10), H)

@@ -3,7 +3,6 @@
 The snapshot is loaded in a number of batched queries that depends on the BoM depth and the
 number of calendars, not on the number of lines, components or operations.
 """
-import dataclasses
 import logging
 import types
 from collections import defaultdict
@@ -17,6 +16,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..planning import (
     Bom,
     BomLine,
+    Holdings,
     LineRequest,
     Operation,
     Planner,
@@ -182,8 +182,7 @@ class MtoPromise(models.AbstractModel):
 
     # ------------------------------------------------------------- snapshot
     @api.model
-    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False,
-                       exclude_production_of=None):
+    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False):
         company = warehouse.company_id
         boms, _levels = self._load_boms(products, company, warehouse.mto_pull_id.route_id)
         all_products = products
@@ -196,7 +195,7 @@ class MtoPromise(models.AbstractModel):
             self._lock_workcenters((workcenters | workcenters.alternative_workcenter_ids).ids)
         workcenters = self._load_workcenters(boms, now)
         free_qty, supply, demand = self._load_material(
-            all_products, warehouse, now, exclude_sale_lines, exclude_production_of)
+            all_products, warehouse, now, exclude_sale_lines)
         return Snapshot(
             now=now,
             products=snap_products,
@@ -301,21 +300,14 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _load_material(self, products, warehouse, now, exclude_sale_lines=None, exclude_production_of=None):
-        """Free stock now, incoming supply and already-promised demand, per product.
-
-        `exclude_production_of`: sale lines whose own production moves (component demand,
-        finished goods) are left out, because the forecast re-plans that production itself.
-        """
+    def _load_material(self, products, warehouse, now, exclude_sale_lines=None):
+        """Free stock now, incoming supply and already-promised demand, per product."""
         free = products.with_context(warehouse_id=warehouse.id)._mto_free_qty_for_promise()
         location = warehouse.view_location_id
         Move = self.env["stock.move"].sudo()
         base = [("product_id", "in", products.ids), ("state", "in", ACTIVE_MOVE_STATES)]
         if exclude_sale_lines:
             base.append(("sale_line_id", "not in", exclude_sale_lines.ids))
-        if exclude_production_of:
-            base += ["|", ("mto_sale_line_id", "not in", exclude_production_of.ids), "&",
-                     ("production_id", "=", False), ("raw_material_production_id", "=", False)]
         inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
         outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
         supply = defaultdict(list)
@@ -456,9 +448,10 @@ class MtoPromise(models.AbstractModel):
     def _forecast(self, sale_lines):
         """What the plant expects now for confirmed lines: {line: LineResult}, nothing written.
 
-        One snapshot per warehouse; each line is re-planned on its own (its own work order
-        bookings and production moves set aside, its own order stock counted as available), so
-        the result does not depend on how lines are batched.
+        One snapshot and one planner per warehouse, loaded in a fixed number of queries; each
+        line is re-planned against it with what it already holds given back (its work order
+        bookings, order stock, own production and delivery moves), and the planner rolls that
+        back afterwards, so a line's forecast does not depend on how lines are batched.
         """
         results = {}
         now = fields.Datetime.now()
@@ -475,17 +468,21 @@ class MtoPromise(models.AbstractModel):
             if not todo:
                 continue
             products = self.env["product.product"].union(*[r["product"] for r in todo.values()])
-            snapshot = self._load_snapshot(products, warehouse, now, exclude_sale_lines=lines,
-                                           exclude_production_of=lines)
-            own_leaves = self._own_booked_intervals(lines)
-            own_purchases = self._own_purchases(lines)
+            snapshot = self._load_snapshot(products, warehouse, now)
+            planner = Planner(snapshot)
+            todo_lines = self.env["sale.order.line"].union(*todo)
+            own_leaves = self._own_booked_intervals(todo_lines)
+            own_purchases = self._own_purchases(todo_lines)
+            own_demand, own_supply = self._own_moves(todo_lines, snapshot.products, warehouse, now)
             for line, request in todo.items():
-                planner = Planner(self._snapshot_for_line(
-                    snapshot, own_leaves.get(line.id), own_stock.get(line.id), own_purchases.get(line.id)))
+                holdings = Holdings(
+                    booked=own_leaves.get(line.id, {}), stock=own_stock.get(line.id, {}),
+                    demand=own_demand.get(line.id, {}), supply=own_supply.get(line.id, {}),
+                    purchases=own_purchases.get(line.id, {}))
                 try:
-                    results[line] = planner.promise(LineRequest(
+                    results[line] = planner.forecast(LineRequest(
                         key=line.id, product_id=request["product"].id, quantity=request["qty"],
-                        strategy=request["strategy"]))
+                        strategy=request["strategy"]), holdings)
                 except PlanningError as exc:
                     _logger.warning("MTO re-promise of %s skipped: %s", line.display_name, exc)
         return results
@@ -539,27 +536,29 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _snapshot_for_line(self, snapshot, own_intervals, own_stock, own_purchases=None):
-        """The snapshot as one confirmed line sees it: its own bookings free, its own order stock
-        available, and components it already buys not re-bought faster than their purchase order."""
-        if not own_intervals and not own_stock and not own_purchases:
-            return snapshot
-        products = snapshot.products
-        if own_purchases:
-            products = dict(products)
-            for product_id, arrival in own_purchases.items():
-                product = products.get(product_id)
-                if product and product.purchase_delay_days is not None:
-                    days = (arrival - snapshot.now).total_seconds() / 86400 - snapshot.purchase_lead_days
-                    products[product_id] = dataclasses.replace(
-                        product, purchase_delay_days=max(product.purchase_delay_days, days))
-        workcenters = dict(snapshot.workcenters)
-        for wc_id, intervals in (own_intervals or {}).items():
-            if wc_id in workcenters:
-                mine = set(intervals)
-                wc = workcenters[wc_id]
-                workcenters[wc_id] = dataclasses.replace(wc, booked=[i for i in wc.booked if i not in mine])
-        free_qty = dict(snapshot.free_qty)
-        for product_id, qty in (own_stock or {}).items():
-            free_qty[product_id] = free_qty.get(product_id, 0.0) + qty
-        return dataclasses.replace(snapshot, workcenters=workcenters, free_qty=free_qty, products=products)
+    def _own_moves(self, lines, product_ids, warehouse, now):
+        """({line id: {product id: [(date, qty)]}} demand, same for supply) of the lines' own
+        delivery and production moves, as the snapshot counted them (`_load_material`)."""
+        location = warehouse.view_location_id
+        Move = self.env["stock.move"].sudo()
+        base = [("product_id", "in", list(product_ids)), ("state", "in", ACTIVE_MOVE_STATES)]
+        inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
+        outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
+        demand = defaultdict(lambda: defaultdict(list))
+        supply = defaultdict(lambda: defaultdict(list))
+        owners = (
+            # the delivery of the line itself
+            ("sale_line_id", [("sale_line_id", "in", lines.ids)]),
+            # the line's production orders (components consumed, goods made)
+            ("mto_sale_line_id", [("mto_sale_line_id", "in", lines.ids), ("sale_line_id", "not in", lines.ids),
+                                  "|", ("production_id", "!=", False), ("raw_material_production_id", "!=", False)]),
+        )
+        for owner, domain in owners:
+            for line, product, date, qty in Move._read_group(
+                    base + domain + inside, [owner, "product_id", "date:day"], ["product_qty:sum"]):
+                supply[line.id][product.id].append((max(now, date), qty))
+            for line, product, date, qty, reserved in Move._read_group(
+                    base + domain + outside, [owner, "product_id", "date:day"], ["product_qty:sum", "quantity:sum"]):
+                if qty - reserved > 0:
+                    demand[line.id][product.id].append((max(now, date), qty - reserved))
+        return demand, supply

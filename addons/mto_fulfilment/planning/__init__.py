@@ -21,7 +21,7 @@ from .results import (
     LineRequest,
     LineResult,
 )
-from .snapshot import Bom, BomLine, Operation, Product, Snapshot, Workcenter
+from .snapshot import Bom, BomLine, Holdings, Operation, Product, Snapshot, Workcenter
 
 __all__ = [
     "MAKE_TO_ORDER",
@@ -34,6 +34,7 @@ __all__ = [
     "Booking",
     "Bottleneck",
     "CapacityBoard",
+    "Holdings",
     "Ledger",
     "LineRequest",
     "LineResult",

@@ -7,12 +7,14 @@ taken during a promise run in working copies of each work center's timeline.
 # pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env; its _ is the identity hook
 
 import math
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .errors import PlanningError, PlanningInputError
 from .i18n import _
-from .intervals import WorkTimeline
+from .intervals import Interval, WorkTimeline, merge_intervals
 from .journal import Journal
 from .snapshot import Operation, Workcenter
 
@@ -69,6 +71,7 @@ class CapacityBoard:
         self._horizon_end = horizon_end
         self._journal = journal
         self._timelines: dict[int, WorkTimeline] = {}
+        self._booked_index: dict[int, tuple] = {}
 
     def workcenter(self, wc_id: int) -> Workcenter:
         try:
@@ -132,6 +135,40 @@ class CapacityBoard:
                 }
             )
         return best[1]
+
+    def release(self, wc_id: int, intervals: list[Interval]) -> None:
+        """Give back booked ``intervals`` of ``wc_id`` (a line's own work orders, journaled).
+
+        Other bookings overlapping them stay booked; unknown work centers are ignored.
+        """
+        wc = self._workcenters.get(wc_id)
+        if wc is None or not intervals:
+            return
+        line = self.timeline(wc_id)
+        starts, booked, longest = self._sorted_booked(wc_id)
+        mine = Counter(intervals)
+        for start, end in merge_intervals(intervals):
+            # other bookings overlapping [start, end): a start before ``end``, an end after ``start``
+            lo = bisect_left(starts, start - longest)
+            hi = bisect_left(starts, end)
+            keep = []
+            for interval in booked[lo:hi]:
+                if interval[1] <= start:
+                    continue
+                if mine[interval] > 0:
+                    mine[interval] -= 1
+                    continue
+                keep.append(interval)
+            self._journal.record(line.free(start, end, keep))
+
+    def _sorted_booked(self, wc_id: int) -> tuple[list[datetime], list[Interval], timedelta]:
+        """The snapshot's bookings of ``wc_id`` sorted by start, and the longest one (cached)."""
+        cached = self._booked_index.get(wc_id)
+        if cached is None:
+            booked = sorted(self._workcenters[wc_id].booked)
+            longest = max((end - start for start, end in booked), default=timedelta(0))
+            cached = self._booked_index[wc_id] = ([s for s, _ in booked], booked, longest)
+        return cached
 
     def book(self, slot: Slot) -> None:
         """Take the slot in the working copy (journaled)."""

@@ -159,3 +159,46 @@ class WorkTimeline:
         """Undo the most recent :meth:`reserve` that returned ``index``."""
         del self._b_start[index], self._b_end[index]
         del self._b_wstart[index], self._b_wend[index]
+
+    def free(self, start: datetime, end: datetime, keep: Iterable[Interval] = ()):
+        """Make ``[start, end)`` bookable again, except the parts of it covered by ``keep``.
+
+        Booked intervals are stored merged, so one booking cannot be dropped by itself: the
+        range is cut out of them and ``keep`` (other bookings overlapping it) put back. Returns
+        a callable that restores the previous state (for a journal).
+        """
+        i = bisect_right(self._b_end, start)
+        j = bisect_left(self._b_start, end)
+        if i >= j:
+            return _noop
+        pieces = []
+        if self._b_start[i] < start:
+            pieces.append((self._b_start[i], start))
+        if self._b_end[j - 1] > end:
+            pieces.append((end, self._b_end[j - 1]))
+        for k_start, k_end in keep:
+            k_start, k_end = max(k_start, start), min(k_end, end)
+            if k_start < k_end:
+                pieces.append((k_start, k_end))
+        merged = merge_intervals(pieces)
+        lists = (self._b_start, self._b_end, self._b_wstart, self._b_wend)
+        old = [lst[i:j] for lst in lists]
+        new = (
+            [s for s, _ in merged],
+            [e for _, e in merged],
+            [self.worked(s) for s, _ in merged],
+            [self.worked(e) for _, e in merged],
+        )
+        for lst, values in zip(lists, new, strict=True):
+            lst[i:j] = values
+        size = len(merged)
+
+        def undo() -> None:
+            for lst, values in zip(lists, old, strict=True):
+                lst[i:i + size] = values
+
+        return undo
+
+
+def _noop() -> None:
+    return None

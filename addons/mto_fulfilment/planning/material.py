@@ -89,9 +89,16 @@ class Ledger:
 
     def allocate(self, product_id: int, qty: float, when: datetime) -> None:
         """Record ``qty`` taken at ``when`` as demand for the rest of the run (journaled)."""
+        self.adjust(product_id, [(when, -qty)])
+
+    def adjust(self, product_id: int, changes: list[Dated]) -> None:
+        """Add signed quantities at their dates (negative: demand), in one step (journaled)."""
+        if not changes:
+            return
         old = self._position(product_id)
-        when = max(when, self.now)
         deltas = dict(old.deltas)
-        deltas[when] = deltas.get(when, 0.0) - qty
+        for when, qty in changes:
+            when = max(when, self.now)
+            deltas[when] = deltas.get(when, 0.0) + qty
         self._positions[product_id] = _Position(self._free.get(product_id, 0.0), deltas, self.now)
         self._journal.record(lambda: self._positions.__setitem__(product_id, old))

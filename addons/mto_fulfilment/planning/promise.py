@@ -15,6 +15,7 @@ For 'stock_then_order' the later of the stock part and the ordered part counts. 
 """
 # pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env; its _ is the identity hook
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from .results import (
     Sourcing,
     Wait,
 )
-from .snapshot import Bom, Product, Snapshot
+from .snapshot import Bom, Holdings, Product, Snapshot
 
 ZERO = timedelta(0)
 
@@ -83,6 +84,7 @@ class Planner:
         self._board = CapacityBoard(snapshot.workcenters, horizon_end, self._journal)
         self._bookings: list[Booking] = []
         self._allocations: list[Allocation] = []
+        self._products: dict[int, Product] = {}  # per-forecast overrides of snapshot products
 
     # --- public -----------------------------------------------------------------------
 
@@ -90,18 +92,55 @@ class Planner:
         """Promise one line, keeping its allocations and bookings for the following lines."""
         self._validate(line)
         self._journal.commit()
-        self._bookings, self._allocations = [], []
-        not_before = max(self.now, line.earliest_start or self.now)
         try:
-            if line.strategy == MAKE_TO_ORDER:
-                part = self._to_order(line.product_id, line.quantity, not_before)
-            elif line.strategy == MAKE_TO_STOCK:
-                part = self._make_to_stock(line.product_id, line.quantity, not_before)
-            else:
-                part = self._stock_then_order(line.product_id, line.quantity, not_before)
+            return self._run(line)
         except BaseException:
             self._journal.rollback(0)
             raise
+
+    def forecast(self, line: LineRequest, holdings: Holdings | None = None) -> LineResult:
+        """Re-plan a confirmed line with what it holds given back first; leaves no trace.
+
+        Its own bookings become free, its order stock available, its own moves leave the
+        projected stock, and components it already buys arrive as their purchase orders say.
+        Every line of a batch is forecast against the same unchanged state, so a line's forecast
+        does not depend on the other lines re-planned with it.
+        """
+        self._validate(line)
+        self._journal.commit()
+        try:
+            if holdings:
+                self._give_back(holdings)
+            return self._run(line)
+        finally:
+            self._journal.rollback(0)
+
+    def _give_back(self, holdings: Holdings) -> None:
+        for wc_id, intervals in holdings.booked.items():
+            self._board.release(wc_id, intervals)
+        for product_id in holdings.stock.keys() | holdings.demand.keys() | holdings.supply.keys():
+            changes = [(self.now, holdings.stock.get(product_id, 0.0))]
+            changes += holdings.demand.get(product_id, [])
+            changes += [(when, -qty) for when, qty in holdings.supply.get(product_id, [])]
+            self._ledger.adjust(product_id, changes)
+        for product_id, arrival in holdings.purchases.items():
+            product = self.snapshot.products.get(product_id)
+            if product is None or product.purchase_delay_days is None:
+                continue
+            days = (arrival - self.now).total_seconds() / 86400 - self.snapshot.purchase_lead_days
+            if days > product.purchase_delay_days:
+                self._products[product_id] = dataclasses.replace(product, purchase_delay_days=days)
+                self._journal.record(lambda pid=product_id: self._products.pop(pid, None))
+
+    def _run(self, line: LineRequest) -> LineResult:
+        self._bookings, self._allocations = [], []
+        not_before = max(self.now, line.earliest_start or self.now)
+        if line.strategy == MAKE_TO_ORDER:
+            part = self._to_order(line.product_id, line.quantity, not_before)
+        elif line.strategy == MAKE_TO_STOCK:
+            part = self._make_to_stock(line.product_id, line.quantity, not_before)
+        else:
+            part = self._stock_then_order(line.product_id, line.quantity, not_before)
         snap = self.snapshot
         lead = timedelta(days=snap.delivery_days + snap.security_lead_days)
         promise_date = (part.ship_ready + lead).date()
@@ -115,8 +154,9 @@ class Planner:
             capacity_ready=part.goods_ready,
             bottleneck=part.bottleneck,
             explanation=sentence(part.fragments, part.goods_ready, promise_date),
-            bookings=self._bookings,
-            allocations=self._allocations,
+            # copies: a forecast's rollback empties the working lists
+            bookings=list(self._bookings),
+            allocations=list(self._allocations),
         )
 
     # --- validation and look-ups ---------------------------------------------------------
@@ -146,6 +186,9 @@ class Planner:
             )
 
     def _product(self, product_id: int) -> Product:
+        override = self._products.get(product_id)
+        if override is not None:
+            return override
         try:
             return self.snapshot.products[product_id]
         except KeyError:

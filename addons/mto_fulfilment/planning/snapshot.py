@@ -104,3 +104,20 @@ class Snapshot:
     security_lead_days: float = 0.0
     delivery_days: float = 0.0
     horizon_days: int = 700
+
+
+@dataclass
+class Holdings:
+    """What a confirmed line already holds in a snapshot, set aside while it is re-planned.
+
+    ``booked``: its work orders' intervals per work center; ``stock``: order stock pegged to it;
+    ``demand``/``supply``: its own delivery and production moves counted in the snapshot;
+    ``purchases``: latest expected arrival of the components it already buys (they cannot come
+    sooner than their purchase order says).
+    """
+
+    booked: dict[int, list[Interval]] = field(default_factory=dict)
+    stock: dict[int, float] = field(default_factory=dict)
+    demand: dict[int, list[Dated]] = field(default_factory=dict)
+    supply: dict[int, list[Dated]] = field(default_factory=dict)
+    purchases: dict[int, datetime] = field(default_factory=dict)

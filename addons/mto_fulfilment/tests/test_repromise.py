@@ -104,6 +104,30 @@ class TestRepromise(PromiseCase):
         self.assertIn("Assembly", line.mto_risk_cause)
         self.assertFalse(stools.order_line.mto_forecast_computed_at)
 
+    def test_forecast_does_not_depend_on_batching(self):
+        """Lines re-planned together get the dates each gets alone: a line gives back only its
+        own bookings, stock and moves, never those of the other lines of its batch."""
+        first = self.confirmed(self.cabinet, 2)
+        second = self.confirmed(self.cabinet, 3)
+        stools = self.confirmed(self.stool, 2)
+        self.panel_po_line(first)
+        self.panel_po_line(second)
+        lines = (first | second | stools).order_line
+        Promise = self.env["mto.promise"]
+        together = Promise._forecast(lines)
+        for line in lines:
+            alone = Promise._forecast(line)[line]
+            self.assertEqual(
+                (alone.promise_date, [(b.workcenter_id, b.start, b.end) for b in alone.bookings]),
+                (together[line].promise_date, [(b.workcenter_id, b.start, b.end) for b in together[line].bookings]),
+                line.display_name)
+        # nothing changed since confirmation: each line is forecast on its booked slots and date
+        for line in lines:
+            booked = sorted((wo.workcenter_id.id, wo.leave_id.date_from, wo.leave_id.date_to)
+                            for wo in line.mto_production_ids.workorder_ids)
+            self.assertEqual(sorted((b.workcenter_id, b.start, b.end) for b in together[line].bookings), booked)
+            self.assertEqual(together[line].promise_date, line.mto_promise_date)
+
     def test_burst_of_triggers_queues_one_job_per_batch(self):
         cabinets = self.confirmed(self.cabinet, 2)
         po_line = self.panel_po_line(cabinets)

@@ -1,0 +1,78 @@
+"""Re-planning confirmed lines (``Planner.forecast``) on the furniture plant of ``planbuild``.
+
+A confirmed line holds bookings, order stock, its own moves and purchases; its forecast gives
+them back first and leaves the planner as it was, so any batching of lines gives the same
+dates. Hand-computed: Monday 08:00 is now, a Table takes 60 min on the Assembly Line, Legs are
+bought in 2 + 3 days (Saturday 08:00).
+"""
+
+import dataclasses
+
+from planbuild import ASSEMBLY, LEG, TABLE, TOP, at, plant
+from planning import Holdings, LineRequest, Planner
+
+DAY_A = (at(0, 8), at(0, 17))  # line A's 8 tables booked on Monday
+DAY_B = (at(1, 8), at(1, 17))  # line B's 8 tables booked on Tuesday
+
+
+def mto(qty, key):
+    return LineRequest(key, TABLE, qty, "make_to_order")
+
+
+def booked_plant():
+    return plant(free_qty={LEG: 64, TOP: 16}, workcenters={
+        **plant().workcenters,
+        ASSEMBLY: dataclasses.replace(plant().workcenters[ASSEMBLY], booked=[DAY_A, DAY_B]),
+    })
+
+
+def test_own_bookings_are_given_back_only_to_their_line():
+    planner = Planner(booked_plant())
+    a = planner.forecast(mto(8, "a"), Holdings(booked={ASSEMBLY: [DAY_A]}))
+    b = planner.forecast(mto(8, "b"), Holdings(booked={ASSEMBLY: [DAY_B]}))
+    assert (a.bookings[0].start, a.bookings[0].end) == DAY_A
+    assert (b.bookings[0].start, b.bookings[0].end) == DAY_B
+    # in the other order, and again: nothing of one forecast stays for the next
+    planner = Planner(booked_plant())
+    assert planner.forecast(mto(8, "b"), Holdings(booked={ASSEMBLY: [DAY_B]})).bookings == b.bookings
+    assert planner.forecast(mto(8, "a"), Holdings(booked={ASSEMBLY: [DAY_A]})).bookings == a.bookings
+    # a new line still sees both days booked: first free slot is Wednesday
+    c = planner.promise(mto(1, "c"))
+    assert (c.bookings[0].start, c.bookings[0].end) == (at(2, 8), at(2, 9))
+
+
+def test_overlapping_booking_of_another_order_stays_booked():
+    snap = booked_plant()
+    snap.workcenters[ASSEMBLY].booked.append((at(0, 8), at(0, 10)))  # someone else, Monday 08-10
+    a = Planner(snap).forecast(mto(1, "a"), Holdings(booked={ASSEMBLY: [DAY_A]}))
+    assert (a.bookings[0].start, a.bookings[0].end) == (at(0, 10), at(0, 11))
+
+
+def test_own_demand_and_order_stock_are_available_again():
+    # 8 legs on hand, all needed by line A's own production move (demand now)
+    snap = plant(free_qty={LEG: 8, TOP: 2}, demand={LEG: [(at(0, 8), 8.0)]})
+    planner = Planner(snap)
+    blind = planner.forecast(mto(2, "a"))
+    assert blind.material_ready == at(5, 8)  # the legs look taken: bought by Saturday
+    mine = planner.forecast(mto(2, "a"), Holdings(demand={LEG: [(at(0, 8), 8.0)]}))
+    assert mine.material_ready == at(0, 8)
+    # order stock pegged to the line counts as its own
+    pegged = Planner(plant(free_qty={TOP: 2})).forecast(mto(2, "a"), Holdings(stock={LEG: 8.0}))
+    assert pegged.material_ready == at(0, 8)
+
+
+def test_own_production_output_is_not_counted_twice():
+    # the line's own MO will bring 2 tables on Tuesday: the forecast re-plans that MO instead
+    snap = plant(free_qty={LEG: 8, TOP: 2}, supply={TABLE: [(at(1, 8), 2.0)]})
+    forecast = Planner(snap).forecast(
+        LineRequest("a", TABLE, 2, "make_to_stock"), Holdings(supply={TABLE: [(at(1, 8), 2.0)]}))
+    assert forecast.bookings  # made, not taken from its own future output
+    assert forecast.capacity_ready == at(0, 10)
+
+
+def test_components_already_bought_arrive_as_their_purchase_order_says():
+    planner = Planner(plant(free_qty={TOP: 2}))
+    late = planner.forecast(mto(2, "a"), Holdings(purchases={LEG: at(7, 8)}))
+    assert late.material_ready == at(7, 8)  # vendor's date, not a new 5-day purchase
+    # and the override is gone for the next line
+    assert planner.forecast(mto(2, "b")).material_ready == at(5, 8)
