@@ -119,6 +119,7 @@ class SaleOrder(models.Model):
             ("res_model", "=", "sale.order"), ("res_id", "in", self.ids),
             ("activity_type_id", "=", activity_type.id)])
         by_order = {a.res_id: a for a in activities}
+        to_create = []
         for order in self:
             activity = by_order.get(order.id)
             risky = order.order_line.filtered("mto_at_risk")
@@ -133,12 +134,19 @@ class SaleOrder(models.Model):
                     forecast=line.mto_forecast_date, cause=line.mto_risk_cause or "")
                 for line in risky)
             if activity:
-                activity.note = note
+                if str(activity.note or "") != str(note):
+                    activity.note = note
             else:
-                order.sudo().activity_schedule(
-                    activity_type_id=activity_type.id, note=note,
-                    user_id=(order.user_id or self.env.user).id,
-                    summary=self.env._("Delivery promise at risk"))
+                to_create.append({
+                    "activity_type_id": activity_type.id, "automated": True, "note": note,
+                    "summary": self.env._("Delivery promise at risk"),
+                    "date_deadline": fields.Date.context_today(self),
+                    "res_model_id": self.env["ir.model"]._get_id("sale.order"), "res_id": order.id,
+                    "user_id": (order.user_id or self.env.user).id,
+                })
+        if to_create:
+            # one create for all orders (what activity_schedule does per call)
+            self.env["mail.activity"].sudo().create(to_create)
 
     def action_mto_accept_forecast(self):
         """Accept the plant's new date: the promise (and the customer-facing date) move to the

@@ -1,4 +1,6 @@
 """Keeping promises: background re-promise of confirmed lines, at-risk flags and activities."""
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.addons.queue_job.job import identity_exact
 
@@ -67,6 +69,7 @@ class SaleOrderLine(models.Model):
         lines = self.exists().filtered_domain(self._mto_open_promised_domain())
         results = self.env["mto.promise"]._forecast(lines)
         now = fields.Datetime.now()
+        to_write = defaultdict(list)  # one write per distinct outcome, not one per line
         for line in lines:
             result = results.get(line)
             values = {"mto_repromise_needed": False, "mto_forecast_computed_at": now, "mto_pending_cause": False}
@@ -79,7 +82,9 @@ class SaleOrderLine(models.Model):
                         values["mto_risk_cause"] = line.mto_pending_cause or result.explanation
                 else:
                     values["mto_risk_cause"] = False
-            line.write(values)
+            to_write[tuple(sorted(values.items()))].append(line.id)
+        for values, ids in to_write.items():
+            self.browse(ids).write(dict(values))
         lines.order_id._mto_notify_risk()
         return len(lines)
 
