@@ -76,3 +76,15 @@ def test_components_already_bought_arrive_as_their_purchase_order_says():
     assert late.material_ready == at(7, 8)  # vendor's date, not a new 5-day purchase
     # and the override is gone for the next line
     assert planner.forecast(mto(2, "b")).material_ready == at(5, 8)
+
+
+def test_explanations_use_the_installed_translator_only_inside_its_block():
+    from planning import promise_lines, translation
+
+    snap = plant(free_qty={LEG: 8, TOP: 2})
+    french = {"ready %(ready)s, delivered %(delivered)s": "prêt le %(ready)s, livré le %(delivered)s"}
+    with translation(lambda text: french.get(text, text)):
+        (inside,) = promise_lines(snap, [mto(2, "a")])
+    (outside,) = promise_lines(snap, [mto(2, "a")])
+    assert inside.explanation.endswith("prêt le 2026-03-02, livré le 2026-03-02.")
+    assert outside.explanation.endswith("ready 2026-03-02, delivered 2026-03-02.")

@@ -12,6 +12,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import get_translation
 
 from ..planning import (
     Bom,
@@ -25,6 +26,7 @@ from ..planning import (
     Product,
     Snapshot,
     Workcenter,
+    translation,
 )
 
 _logger = logging.getLogger(__name__)
@@ -167,18 +169,29 @@ class MtoPromise(models.AbstractModel):
             exclude_sale_lines=exclude_sale_lines, lock=lock)
         planner = Planner(snapshot)
         results = {}
-        for request in requests:
-            line = LineRequest(key=request["key"], product_id=request["product"].id,
-                               quantity=request["qty"], strategy=request["strategy"] or "make_to_stock",
-                               earliest_start=request["start"] if request["start"] > now else None)
-            try:
-                results[request["key"]] = planner.promise(line)
-            except PlanningInputError as exc:
-                raise ValidationError(str(exc)) from exc
-            except PlanningError as exc:
-                raise UserError(self.env._("Cannot promise %(product)s: %(reason)s",
-                                           product=request["product"].display_name, reason=exc)) from exc
+        with self._planning_translation():
+            for request in requests:
+                results[request["key"]] = self._promise_one(planner, request, now)
         return results
+
+    def _planning_translation(self):
+        """The planning core's explanations in the user's language (terms of this module)."""
+        lang = self.env.lang or "en_US"
+        return translation(lambda text: get_translation("mto_fulfilment", lang, text, ()))
+
+    @api.model
+    def _promise_one(self, planner, request, now):
+        """One line through the planner; its errors as the user's errors."""
+        line = LineRequest(key=request["key"], product_id=request["product"].id,
+                           quantity=request["qty"], strategy=request["strategy"] or "make_to_stock",
+                           earliest_start=request["start"] if request["start"] > now else None)
+        try:
+            return planner.promise(line)
+        except PlanningInputError as exc:
+            raise ValidationError(str(exc)) from exc
+        except PlanningError as exc:
+            raise UserError(self.env._("Cannot promise %(product)s: %(reason)s",
+                                       product=request["product"].display_name, reason=exc)) from exc
 
     # ------------------------------------------------------------- snapshot
     @api.model
@@ -474,17 +487,18 @@ class MtoPromise(models.AbstractModel):
             own_leaves = self._own_booked_intervals(todo_lines)
             own_purchases = self._own_purchases(todo_lines)
             own_demand, own_supply = self._own_moves(todo_lines, snapshot.products, warehouse, now)
-            for line, request in todo.items():
-                holdings = Holdings(
-                    booked=own_leaves.get(line.id, {}), stock=own_stock.get(line.id, {}),
-                    demand=own_demand.get(line.id, {}), supply=own_supply.get(line.id, {}),
-                    purchases=own_purchases.get(line.id, {}))
-                try:
-                    results[line] = planner.forecast(LineRequest(
-                        key=line.id, product_id=request["product"].id, quantity=request["qty"],
-                        strategy=request["strategy"]), holdings)
-                except PlanningError as exc:
-                    _logger.warning("MTO re-promise of %s skipped: %s", line.display_name, exc)
+            with self._planning_translation():
+                for line, request in todo.items():
+                    holdings = Holdings(
+                        booked=own_leaves.get(line.id, {}), stock=own_stock.get(line.id, {}),
+                        demand=own_demand.get(line.id, {}), supply=own_supply.get(line.id, {}),
+                        purchases=own_purchases.get(line.id, {}))
+                    try:
+                        results[line] = planner.forecast(LineRequest(
+                            key=line.id, product_id=request["product"].id, quantity=request["qty"],
+                            strategy=request["strategy"]), holdings)
+                    except PlanningError as exc:
+                        _logger.warning("MTO re-promise of %s skipped: %s", line.display_name, exc)
         return results
 
     @api.model

@@ -6,7 +6,7 @@ computes promise dates from it in memory, deterministically, and testable withou
 
 from .capacity import CapacityBoard, Slot, minutes_to_timedelta, operation_minutes
 from .errors import PlanningError, PlanningInputError
-from .i18n import _
+from .i18n import _, translation
 from .intervals import WorkTimeline, merge_intervals, subtract_intervals
 from .material import Ledger
 from .promise import Planner, promise_lines
@@ -53,4 +53,5 @@ __all__ = [
     "operation_minutes",
     "promise_lines",
     "subtract_intervals",
+    "translation",
 ]

@@ -30,6 +30,17 @@ class TestPromise(PromiseCase):
         self.assertEqual(result[0]["sale_line_id"], line.id)
         self.assertIn("Panel", line.mto_promise_explanation)
 
+    def test_explanation_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        order = self.quotation().with_context(lang="fr_FR")
+        order.action_mto_promise()
+        explanation = order.order_line.mto_promise_explanation
+        self.assertIn("prêt le 2026-12-10, livré le 2026-12-10", explanation)
+        self.assertIn("Panel", explanation)
+        # the next caller in English gets English
+        self.assertIn("ready 2026-12-10, delivered 2026-12-10",
+                      self.quotation().with_context(lang="en_US").action_mto_promise()[0]["explanation"])
+
     def test_booked_workcenter_pushes_the_date(self):
         self.book(datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 11, 12, 0))
         order = self.quotation()
