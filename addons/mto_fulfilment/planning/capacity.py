@@ -4,7 +4,7 @@ Why: a promise is only honest if the work orders it implies fit between the work
 planned; this module finds those slots (with alternative work centers) and keeps the ones
 taken during a promise run in working copies of each work center's timeline.
 """
-# pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env; its _ is the identity hook
+# pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env: its _ uses the translator the ORM layer installs (i18n.py)
 
 import math
 from bisect import bisect_left

@@ -3,7 +3,7 @@
 Why: a date alone invites "why so late?"; the sentence names the component or work center a
 planner would have to act on, using only what the computation actually waited for.
 """
-# pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env; its _ is the identity hook
+# pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env: its _ uses the translator the ORM layer installs (i18n.py)
 
 from datetime import date, datetime
 

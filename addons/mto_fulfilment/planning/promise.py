@@ -13,7 +13,7 @@ Promise date formula (all offsets in calendar days)::
 For 'stock_then_order' the later of the stock part and the ordered part counts. A line's
 ``earliest_start`` is a floor for production starts and for goods readiness.
 """
-# pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env; its _ is the identity hook
+# pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env: its _ uses the translator the ORM layer installs (i18n.py)
 
 import dataclasses
 import math
