@@ -6,6 +6,7 @@
 A database is built under a temporary name and renamed once complete, so an interrupted build is
 never reused; a finished one carries the ``mto_bench.built`` parameter.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import time
 from .common import BUILT_MARKER, REPO
 
 SIDES = ("plain", "mto")
+HASH_KEY = "mto_bench.addon_hash"
 
 
 def db_name(side, scale):
@@ -58,6 +60,8 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
     if info and not rebuild:
         if info.get("seed") != seed:
             say(f"{name} was built with seed {info.get('seed')}, not {seed}: use --rebuild")
+        if side == "mto":
+            _update_addon(name, conf, odoo_src, python, log_dir, say)
         return name, info, 0.0
     t0 = time.perf_counter()
     tmp = f"{name}_tmp"
@@ -79,6 +83,9 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
         say(f"{name}: generating demo data (scale {scale}, seed {seed}); log {log_path}")
         subprocess.run([python, "-m", "bench", "generate", "-c", conf, "-d", tmp, "--scale", str(scale),
                         "--seed", str(seed)], check=True, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    if side == "mto":
+        _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('{HASH_KEY}', '{_addon_hash()}') "
+              f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=tmp)
     _psql(f'ALTER DATABASE "{tmp}" RENAME TO "{name}"')
     shutil.rmtree(_filestore(data_dir, name), ignore_errors=True)
     if os.path.isdir(dst_fs):
@@ -86,6 +93,40 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
     seconds = time.perf_counter() - t0
     say(f"{name}: built in {seconds:.0f}s")
     return name, built_info(name), seconds
+
+
+def _addon_hash():
+    """Hash of mto_fulfilment's source files: a cached database older than them gets `-u`."""
+    digest = hashlib.sha1()
+    root = os.path.join(REPO, "addons", "mto_fulfilment")
+    for folder, dirs, files in sorted(os.walk(root)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for file in sorted(files):
+            if not file.endswith(".pyc"):
+                path = os.path.join(folder, file)
+                digest.update(os.path.relpath(path, root).encode())
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+def _update_addon(name, conf, odoo_src, python, log_dir, say):
+    """Bring a cached add-on database up to the working tree's mto_fulfilment (fields, views)."""
+    wanted = _addon_hash()
+    try:
+        current = _psql(f"SELECT value FROM ir_config_parameter WHERE key = '{HASH_KEY}'", db=name)
+    except subprocess.CalledProcessError:
+        current = ""
+    if current == wanted:
+        return
+    say(f"{name}: mto_fulfilment changed since the build, updating it (-u)")
+    os.makedirs(log_dir, exist_ok=True)
+    with open(os.path.join(log_dir, f"{name}-update.log"), "w") as log:
+        subprocess.run([python, os.path.join(odoo_src, "odoo-bin"), "-c", conf, "-d", name,
+                        "-u", "mto_fulfilment", "--stop-after-init", "--log-level=warn"],
+                       check=True, stdout=log, stderr=subprocess.STDOUT)
+    _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('{HASH_KEY}', '{wanted}') "
+          f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=name)
 
 
 def generate(conf, db, scale, seed):
