@@ -672,7 +672,8 @@ class Server:
             [self.args.python, os.path.join(self.args.odoo_src, "odoo-bin"), "-c", self.conf, "-d", RUN_DB,
              f"--db-filter=^{RUN_DB}$", "--workers=2", "--max-cron-threads=0", f"--http-port={self.port}",
              "--http-interface=127.0.0.1", "--limit-time-cpu=1800", "--limit-time-real=3600",
-             "--limit-memory-soft=4294967296", "--limit-memory-hard=6442450944"],
+             "--limit-memory-soft=4294967296", "--limit-memory-hard=6442450944",
+             "--log-handler=odoo.addons.rpc.controllers:ERROR"],
             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -696,6 +697,22 @@ class Server:
             self.proc.wait(10)
         except ProcessLookupError:
             pass
+
+
+def _group_cpu(pgid):
+    """CPU seconds (user + system) used so far by the live processes of process group `pgid`."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields_ = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields_[2]) == pgid:
+            total += int(fields_[11]) + int(fields_[12])
+    return total / tick
 
 
 def _rpc(server, db, uid, password):
@@ -740,6 +757,8 @@ def measure(args, data_dir, log_dir, info):
             raise RuntimeError("admin/admin cannot log in")
         call = _rpc(server, RUN_DB, uid, "admin")
         time.sleep(3)  # let the job runner connect
+        load_start = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        cpu_start = _group_cpu(server.proc.pid)
         start = datetime.utcnow().replace(microsecond=0)
         t_start = time.perf_counter()
         call("resource.calendar.leaves", "create", [{
@@ -752,24 +771,25 @@ def measure(args, data_dir, log_dir, info):
         job_domain = [("method_name", "=", "_mto_repromise_job"), ("date_created", ">=", start_s)]
         say(f"leave created over XML-RPC in {create_seconds:.1f}s; waiting for the re-promise jobs "
             f"(at most {JOB_TIMEOUT // 60} min)")
-        fields_ = ["state", "date_created", "date_started", "date_done", "exec_time", "exc_info", "uuid"]
-        jobs, last_report, timed_out = [], 0, False
+        # polled in SQL (read only), so that polling takes no HTTP worker from the jobs
+        sql = ("SELECT state, COUNT(*) FROM queue_job WHERE method_name = '_mto_repromise_job' "
+               f"AND date_created >= '{start_s}' GROUP BY state")
+        last_report, timed_out, states = 0, False, {}
         while True:
-            jobs = call("queue.job", "search_read", job_domain, fields=fields_)
-            open_jobs = [j for j in jobs if j["state"] not in ("done", "failed", "cancelled")]
+            states = dict(line.split("|") for line in _psql(sql, db=RUN_DB).splitlines())
             elapsed = time.perf_counter() - t_start
-            if jobs and not open_jobs:
+            if states and not set(states) - {"done", "failed", "cancelled"}:
                 break
             if elapsed > JOB_TIMEOUT:
                 timed_out = True
                 break
-            if elapsed - last_report >= 30:
-                states = defaultdict(int)
-                for j in jobs:
-                    states[j["state"]] += 1
+            if elapsed - last_report >= 15:
                 say(f"  {elapsed:.0f}s: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
                 last_report = elapsed
-            time.sleep(1)
+            time.sleep(0.5)
+        cpu_seconds = _group_cpu(server.proc.pid) - cpu_start
+        fields_ = ["state", "date_created", "date_started", "date_done", "exec_time", "exc_info", "uuid"]
+        jobs = call("queue.job", "search_read", job_domain, fields=fields_, order="date_started")
         poll_seconds = time.perf_counter() - t_start
         done_at = [_dt(j["date_done"]) for j in jobs if j["date_done"]]
         wall = (max(done_at) - start).total_seconds() if done_at and not timed_out else None
@@ -779,6 +799,9 @@ def measure(args, data_dir, log_dir, info):
                        [("id", "in", recomputed), ("mto_at_risk", "=", True)]) if recomputed else 0
         orders_at_risk = call("sale.order", "search_count", [("mto_at_risk", "=", True)])
         exec_times = sorted(j["exec_time"] or 0.0 for j in jobs if j["state"] == "done")
+        timeline = [(round((_dt(j["date_started"]) - start).total_seconds()),
+                     round((_dt(j["date_done"]) - start).total_seconds())) for j in jobs
+                    if j["date_started"] and j["date_done"]]
         failed = [j for j in jobs if j["state"] == "failed"]
         for j in failed[:3]:
             print((j["exc_info"] or "")[-2000:], file=sys.stderr)
@@ -788,7 +811,9 @@ def measure(args, data_dir, log_dir, info):
             "poll_seconds": round(poll_seconds, 1), "jobs": len(jobs), "jobs_failed": len(failed),
             "jobs_states": dict(sorted({s: sum(1 for j in jobs if j["state"] == s) for s in
                                         {j["state"] for j in jobs}}.items())),
-            "job_exec_seconds": [round(x, 1) for x in exec_times],
+            "job_exec_seconds": [round(x, 1) for x in exec_times], "job_timeline": timeline,
+            "server_cpu_seconds": round(cpu_seconds, 1),
+            "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()), "load_average_start": load_start,
             "recomputed": len(recomputed), "recomputed_affected": len(affected & set(recomputed)),
             "recomputed_unaffected": len(set(recomputed) - affected),
             "affected_not_recomputed": len(affected - set(recomputed)),
@@ -852,13 +877,19 @@ def markdown(info, result, build_seconds, profile=None):
         f"| wall-clock, leave created → last job done | {verdict} |",
         f"| jobs (channel root.mto, capacity 2, `--workers=2`) | {result.get('jobs')} "
         f"({', '.join(f'{k} {v}' for k, v in result.get('jobs_states', {}).items())}); "
-        f"run time per job {min(ex):.1f}–{max(ex):.1f} s, total {sum(ex):.0f} s |",
+        f"run time per job {min(ex):.1f}–{max(ex):.1f} s, total {sum(ex):.0f} s; started–done (s after the "
+        f"leave): {', '.join(f'{a}–{b}' for a, b in result.get('job_timeline', []))} |",
         f"| lines recomputed (`mto_forecast_computed_at` ≥ start) | {result.get('recomputed')} "
         f"({result.get('recomputed_affected')} affected, {result.get('recomputed_unaffected')} not affected, "
         f"{result.get('affected_not_recomputed')} affected lines missed) |",
         f"| lines at risk after the re-promise | {result.get('at_risk')} ({result.get('orders_at_risk')} orders "
         f"at risk in the database) |",
     ]
+    lines.append(f"| Odoo server CPU (all its processes, user + system) from the leave to the last job | "
+                 f"{result.get('server_cpu_seconds')} s, i.e. ~{(result.get('server_cpu_seconds') or 0) / 2:.0f} s of "
+                 f"2 free cores (PostgreSQL not included) |")
+    lines.append(f"| machine | {os.cpu_count()} cores shared with other work; load average (1/5/15 min) "
+                 f"{result.get('load_average_start')} at the leave, {result.get('load_average')} at the end |")
     if profile:
         seconds, queries, _text = profile
         lines.append(f"| one batch in-process (cProfile, rolled back) | {seconds:.1f} s, {queries} queries |")
