@@ -554,9 +554,12 @@ def build(args, data_dir, log_dir):
     if info and not args.rebuild:
         say(f"{VOL_DB}: cached (built {info['built_on']}, {info['open_lines']} open promised lines); "
             f"--rebuild to rebuild")
+        if info.get("base_day", "9999") <= time.strftime("%Y-%m-%d"):
+            say(f"!! {VOL_DB}'s backlog started on {info['base_day']}: today some of its work orders are in "
+                f"the past, the figures are no longer comparable: use --rebuild (and rebuild {SOURCE_DB})")
         return info, 0.0
     if not _db_exists(SOURCE_DB):
-        raise RuntimeError(f"{SOURCE_DB} is missing: run ./setup/bench --only promise once to build it")
+        raise RuntimeError(f"{SOURCE_DB} is missing")
     t0 = time.perf_counter()
     tmp = f"{VOL_DB}_tmp"
     _drop(VOL_DB)
@@ -922,6 +925,11 @@ def main_volume(args):
     log_dir = os.path.join(REPO, ".local", "log")
     os.makedirs(log_dir, exist_ok=True)
     try:
+        from . import build as builder
+
+        # the source, mto_bench_mto_s1: built when missing, never rebuilt from here (--rebuild is ours)
+        builder.build("mto", 1, args.seed, args.template, args.config, args.odoo_src, args.python, data_dir,
+                      log_dir, rebuild=False, say=say)
         info, build_seconds = build(args, data_dir, log_dir)
     except Exception:  # noqa: BLE001
         traceback.print_exc()
