@@ -4,7 +4,8 @@
     python -m bench build -c CONF --template TPL --scale N --side plain|mto
     python -m bench run   -c CONF --template TPL --volume [--rebuild] [--profile]   (issue #6 at real size)
     python -m bench generate -c CONF -d DB --scale N --seed S      (internal: child of build)
-    python -m bench volume-generate|volume-verify -c CONF -d DB    (internal: children of the volume build)
+    python -m bench run   -c CONF --template TPL --pivot [--rebuild]   (profitability pivot over ~10,000 lines)
+    python -m bench volume-generate|volume-verify|pivot-freeze -c CONF -d DB    (internal: children of builds)
 """
 import argparse
 import os
@@ -26,7 +27,7 @@ def _args(argv):
     common(gen)
     gen.add_argument("-d", "--database", required=True)
     gen.add_argument("--scale", type=int, default=1)
-    for name in ("volume-generate", "volume-verify"):
+    for name in ("volume-generate", "volume-verify", "pivot-freeze"):
         p = sub.add_parser(name)
         common(p)
         p.add_argument("-d", "--database", required=True)
@@ -49,6 +50,9 @@ def _args(argv):
                                 "re-promising ~2,000 of them on a live server with 2 job workers")
             p.add_argument("--profile", action="store_true",
                            help="with --volume: also cProfile one re-promise batch in-process")
+            p.add_argument("--pivot", action="store_true",
+                           help="Order profitability pivot over ~10,000 lines (cached mto_vol_pivot, built "
+                                "from mto_vol_10k) against plain Odoo's Sales Analysis pivot")
         else:
             p.add_argument("--scale", type=int, default=1)
             p.add_argument("--side", choices=("plain", "mto"), required=True)
@@ -65,6 +69,13 @@ def main(argv=None):
         from . import volume
         (volume.generate if args.command == "volume-generate" else volume.verify)(args.config, args.database)
         return 0
+    if args.command == "pivot-freeze":
+        from .pivot import freeze
+        freeze(args.config, args.database)
+        return 0
+    if args.command == "run" and args.pivot:
+        from .pivot import main_pivot
+        return main_pivot(args)
     if args.command == "run" and args.volume:
         from .volume import main_volume
         return main_volume(args)
