@@ -5,6 +5,7 @@ number of calendars, not on the number of lines, components or operations.
 """
 import dataclasses
 import logging
+import math
 import types
 from collections import defaultdict
 from datetime import timedelta
@@ -285,11 +286,16 @@ class MtoPromise(models.AbstractModel):
     def _snapshot_products(self, products, boms, company):
         """Sourcing per product. The purchase delay is the one of the vendor Odoo will buy from
         (`_select_seller`: cheapest valid price, then sequence), not the fastest vendor, so the
-        promise waits for the purchase order confirmation will really create."""
+        promise waits for the purchase order confirmation will really create; that vendor's
+        reliability buffer (`_vendor_buffers`) comes on top."""
         today = fields.Date.context_today(self)
-        result = {}
+        sellers = {}
         for product in products.with_company(company):
-            seller = product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
+            sellers[product] = product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
+        buffers = self._vendor_buffers(
+            self.env["res.partner"].union(*[s.partner_id for s in sellers.values() if s]), company)
+        result = {}
+        for product, seller in sellers.items():
             result[product.id] = Product(
                 id=product.id,
                 name=product.display_name,
@@ -297,8 +303,64 @@ class MtoPromise(models.AbstractModel):
                 purchase_delay_days=float(seller.delay) if seller else None,
                 can_manufacture=product.id in boms,
                 can_buy=bool(seller),
+                vendor_name=seller.partner_id.display_name if seller else None,
+                vendor_buffer_days=buffers.get(seller.partner_id.id, 0.0) if seller else 0.0,
             )
         return result
+
+    @api.model
+    def _vendor_buffers(self, vendors, company):
+        """{vendor id: days} the promise adds to the vendor's lead time: the company's percentile
+        (`mto_vendor_buffer_percentile`, 0: off) of the vendor's lateness over its latest
+        `mto_vendor_buffer_receipts` receipts, rounded up to whole days.
+
+        A receipt's lateness is its arrival (done move from a vendor location) minus what was
+        counted on at confirmation: the line's expected date then (`mto_date_confirmed`, else its
+        current `date_planned`) or the confirmation plus the vendor's lead time for the product,
+        whichever is later; early is 0. Backorders of short deliveries count with their own
+        arrival. One query for all vendors.
+        """
+        percentile = company.mto_vendor_buffer_percentile
+        if not percentile or not vendors:
+            return {}
+        self.env["stock.move"].flush_model(["state", "date", "purchase_line_id", "location_id", "company_id"])
+        self.env["purchase.order.line"].flush_model(["mto_date_confirmed", "date_planned", "order_id", "product_id"])
+        self.env["purchase.order"].flush_model(["partner_id", "date_approve"])
+        self.env.cr.execute("""
+            SELECT partner_id, lateness FROM (
+                SELECT po.partner_id,
+                       GREATEST(0, EXTRACT(EPOCH FROM sm.date - GREATEST(
+                           COALESCE(pol.mto_date_confirmed, pol.date_planned, po.date_approve),
+                           po.date_approve + make_interval(days => COALESCE(si.delay, 0))
+                       )) / 86400.0) AS lateness,
+                       row_number() OVER (PARTITION BY po.partner_id ORDER BY sm.date DESC, sm.id DESC) AS n
+                  FROM stock_move sm
+                  JOIN stock_location src ON src.id = sm.location_id AND src.usage = 'supplier'
+                  JOIN purchase_order_line pol ON pol.id = sm.purchase_line_id
+                  JOIN purchase_order po ON po.id = pol.order_id
+                  JOIN product_product pp ON pp.id = pol.product_id
+                  LEFT JOIN LATERAL (
+                      SELECT delay FROM product_supplierinfo s
+                       WHERE s.partner_id = po.partner_id AND s.product_tmpl_id = pp.product_tmpl_id
+                         AND (s.product_id IS NULL OR s.product_id = pp.id)
+                       ORDER BY s.product_id IS NULL, s.sequence, s.id LIMIT 1
+                  ) si ON TRUE
+                 WHERE sm.state = 'done' AND po.partner_id IN %s AND sm.company_id = %s
+                   AND po.date_approve IS NOT NULL
+            ) receipts WHERE n <= %s
+        """, [tuple(vendors.ids), company.id, company.mto_vendor_buffer_receipts or 30])
+        delays = defaultdict(list)
+        for partner_id, lateness in self.env.cr.fetchall():
+            delays[partner_id].append(float(lateness))
+        return {partner_id: self._percentile_days(values, percentile) for partner_id, values in delays.items()}
+
+    @staticmethod
+    def _percentile_days(values, percentile):
+        """Nearest-rank percentile of `values` (days), rounded up to whole days (a few minutes of
+        timestamp noise do not make a day)."""
+        values = sorted(values)
+        rank = max(1, math.ceil(percentile / 100.0 * len(values)))
+        return float(math.ceil(round(values[rank - 1], 2)))
 
     @api.model
     def _load_material(self, products, warehouse, now, exclude_sale_lines=None, exclude_production_of=None):
@@ -319,10 +381,11 @@ class MtoPromise(models.AbstractModel):
         inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
         outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
         supply = defaultdict(list)
-        # a receipt arrives when its purchase line says (a vendor's new date moves that, not the move)
-        for product, date, po_line, qty in Move._read_group(
-                base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"]):
-            when = po_line.date_planned if po_line and po_line.date_planned else date
+        incoming = Move._read_group(base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"])
+        arrival = self._purchase_arrivals(
+            self.env["purchase.order.line"].union(*[pol for _p, _d, pol, _q in incoming if pol]), warehouse.company_id)
+        for product, date, po_line, qty in incoming:
+            when = (arrival.get(po_line.id) or date) if po_line else date
             supply[product.id].append((max(now, when), qty))
         demand = defaultdict(list)
         for product, date, qty, reserved in Move._read_group(
@@ -331,6 +394,28 @@ class MtoPromise(models.AbstractModel):
             if open_qty > 0:
                 demand[product.id].append((max(now, date), open_qty))
         return free, dict(supply), dict(demand)
+
+    @api.model
+    def _purchase_arrivals(self, po_lines, company):
+        """{purchase line id: when its goods can be counted on} (one query for the vendors).
+
+        A receipt arrives when its purchase line says (a vendor's new date moves that, not the
+        move), but not before the date expected at confirmation plus the vendor's reliability
+        buffer: a delay the vendor already announced is part of that buffer, not added to it.
+        """
+        if not po_lines:
+            return {}
+        buffers = self._vendor_buffers(po_lines.partner_id, company)
+        result = {}
+        for po_line in po_lines:
+            if not po_line.date_planned:
+                continue
+            when = po_line.date_planned
+            buffer = buffers.get(po_line.partner_id.id)
+            if buffer:
+                when = max(when, (po_line.mto_date_confirmed or when) + timedelta(days=buffer))
+            result[po_line.id] = when
+        return result
 
     @api.model
     def _load_workcenters(self, boms, now):

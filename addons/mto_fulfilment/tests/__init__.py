@@ -4,3 +4,4 @@ from . import test_order_stock
 from . import test_promise
 from . import test_repromise
 from . import test_ui_tours
+from . import test_vendor_reliability
