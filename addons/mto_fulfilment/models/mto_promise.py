@@ -26,6 +26,7 @@ from ..planning import (
     Product,
     Snapshot,
     Workcenter,
+    first_free_time,
 )
 
 _logger = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ class MtoPromise(models.AbstractModel):
             workcenters = self.env["mrp.workcenter"].sudo().browse(
                 {op.workcenter_id for data in boms.values() for op in data["bom"].operations})
             self._lock_workcenters((workcenters | workcenters.alternative_workcenter_ids).ids)
-        workcenters = self._load_workcenters(boms, now)
+        workcenters = self._load_workcenters(boms, now, exclude_production_of=exclude_production_of)
         free_qty, supply, demand = self._load_material(
             all_products, warehouse, now, exclude_sale_lines, exclude_production_of)
         return Snapshot(
@@ -418,8 +419,12 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _load_workcenters(self, boms, now):
-        """Workcenters of all operations (and their alternatives), with calendars and load."""
+    def _load_workcenters(self, boms, now, exclude_production_of=None):
+        """Workcenters of all operations (and their alternatives), with calendars and load.
+
+        The load is what is booked from now on, plus the overdue work (`_overdue_minutes`) queued
+        in the first free working time: it still has to be done, before what is planned later.
+        """
         ids = {op.workcenter_id for data in boms.values() for op in data["bom"].operations}
         workcenters = self.env["mrp.workcenter"].sudo().browse(sorted(ids))
         workcenters |= workcenters.alternative_workcenter_ids
@@ -447,6 +452,8 @@ class MtoPromise(models.AbstractModel):
         by_resource = {w.resource_id.id: w.id for w in workcenters}
         for leave in leaves:
             booked[by_resource[leave["resource_id"][0]]].append((leave["date_from"], leave["date_to"]))
+        for wc_id, minutes in self._overdue_minutes(workcenters, now, exclude_production_of).items():
+            booked[wc_id] += first_free_time(working[wc_id], booked[wc_id], now, minutes)
         result = {}
         for workcenter in workcenters:
             capacities = {
@@ -462,6 +469,25 @@ class MtoPromise(models.AbstractModel):
                 working=working[workcenter.id],
                 booked=booked.get(workcenter.id, []),
             )
+        return result
+
+    @api.model
+    def _overdue_minutes(self, workcenters, now, exclude_production_of=None):
+        """{workcenter id: minutes} of open work orders whose booked slot has ended before `now`
+        (waiting for material, or running longer than booked): their expected duration, less the
+        time already worked. Work orders of `exclude_production_of` lines are left out (their
+        forecast re-plans them)."""
+        domain = [("workcenter_id", "in", workcenters.ids), ("state", "not in", ("done", "cancel")),
+                  ("production_id.state", "in", ("confirmed", "progress", "to_close")),
+                  ("leave_id.date_to", "<=", now)]
+        if exclude_production_of:
+            domain.append(("production_id.mto_sale_line_id", "not in", exclude_production_of.ids))
+        result = defaultdict(float)
+        for workorder in self.env["mrp.workorder"].sudo().search_read(
+                domain, ["workcenter_id", "duration_expected", "duration"]):
+            left = (workorder["duration_expected"] or 0.0) - (workorder["duration"] or 0.0)
+            if left > 0:
+                result[workorder["workcenter_id"][0]] += left
         return result
 
     # ------------------------------------------------------------- booking
