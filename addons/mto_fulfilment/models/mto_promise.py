@@ -199,6 +199,13 @@ class MtoPromise(models.AbstractModel):
         workcenters = self._load_workcenters(boms, now, exclude_production_of=exclude_production_of)
         free_qty, supply, demand = self._load_material(
             all_products, warehouse, now, exclude_sale_lines, exclude_production_of)
+        for product in self._components_to_order(all_products - products, warehouse):
+            # Odoo makes or buys these for the order whatever the stock (MTO route: the component
+            # move waits for its own sub-MO or purchase), so free stock and other supply do not
+            # count; a forecast still counts the line's own order stock (added per line).
+            free_qty.pop(product.id, None)
+            supply.pop(product.id, None)
+            demand.pop(product.id, None)
         return Snapshot(
             now=now,
             products=snap_products,
@@ -213,6 +220,14 @@ class MtoPromise(models.AbstractModel):
             delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")),
             horizon_days=self._horizon_days(),
         )
+
+    @api.model
+    def _components_to_order(self, components, warehouse):
+        """Components that follow the warehouse's *Replenish on Order (MTO)* route."""
+        mto_route = warehouse.mto_pull_id.route_id
+        if not mto_route:
+            return components.browse()
+        return components.filtered(lambda p: mto_route in (p.route_ids | p.categ_id.total_route_ids))
 
     @api.model
     def _horizon_days(self):

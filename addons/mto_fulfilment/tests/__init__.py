@@ -6,3 +6,4 @@ from . import test_repromise
 from . import test_ui_tours
 from . import test_vendor_reliability
 from . import test_overdue_work
+from . import test_promise_material

@@ -26,6 +26,7 @@ class TestOverdueWork(PromiseCase):
 
     @freeze_time(NOW)
     def test_overdue_work_order_is_queued_before_new_orders(self):
+        self.panels_from_stock()
         self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
         order = self.quotation()
         order.action_mto_promise()
@@ -40,3 +41,28 @@ class TestOverdueWork(PromiseCase):
         production.workorder_ids.button_finish()
         order.action_mto_promise()
         self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 12, 0))
+
+    @freeze_time(NOW)
+    def test_starting_a_planned_production_keeps_its_other_slots(self):
+        """Odoo unplans a production whose start moves; its first work order starting must not."""
+        self.bom.operation_ids = [(0, 0, {"name": "Inspect", "workcenter_id": self.assembly.id, "sequence": 1000,
+                                          "time_mode": "manual", "time_cycle_manual": 60})]
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        order = self.quotation(qty=1)
+        order.action_confirm()
+        production = order.order_line.mto_production_ids
+        first, second = production.workorder_ids.sorted(lambda w: w.operation_id.sequence)
+        # booked at confirmation: Assemble 08:00-10:00, Inspect 10:00-11:00
+        self.assertEqual((second.date_start, second.date_finished),
+                         (datetime(2026, 12, 7, 10, 0), datetime(2026, 12, 7, 11, 0)))
+        first.button_start()
+        self.assertTrue(production.is_planned)
+        self.assertEqual((second.date_start, second.date_finished),
+                         (datetime(2026, 12, 7, 10, 0), datetime(2026, 12, 7, 11, 0)), "Inspect keeps its slot")
+        self.assertTrue(second.leave_id)
+        # the next promise still sees Inspect's slot: Assemble 11:00-12:00 + 13:00-14:00, Inspect 14:00-15:00
+        # (with Inspect unplanned it would take 10:00-12:00 + 13:00-14:00)
+        other = self.quotation(qty=1)
+        other.action_mto_promise()
+        self.assertEqual(other.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 15, 0))

@@ -95,6 +95,7 @@ class TestVendorReliability(PromiseCase):
 
     @freeze_time(NOW)
     def test_open_purchase_counts_with_the_buffer(self):
+        self.panels_from_stock()
         self.history()
         # 4 panels ordered on Friday 04, expected Monday 07 08:00 (not received yet)
         self.buy(datetime(2026, 12, 4, 8), 0, qty=4, receive=False)
