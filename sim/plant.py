@@ -7,7 +7,8 @@ code runs unchanged); the simulation only decides *when* things happen and *how 
 * demand: orders arrive at a seeded Poisson rate, are promised (``action_mto_promise``) and ~80 %
   confirmed (``action_confirm``, which books the promised work-center slots);
 * vendors: each morning the buyer runs the replenishment (reordering rules and the replenishment
-  report) and confirms the RFQs; each shipment is on time, a few days late or very late, and
+  report) and confirms the RFQs (purchase orders confirmed elsewhere, e.g. the demo company's, are
+  delivered too); each shipment is on time, a few days late or very late, and
   sometimes short; a known delay is written to the purchase line's ``date_planned`` (the add-on's
   re-promise trigger) and the receipt is validated on the actual day;
 * shop floor: every work center runs its planned work orders whose production order has its
@@ -182,6 +183,7 @@ class Simulation:
         self.failed_close = set()      # MOs Odoo refused to mark done (see errors)
         self.mo_ready_at = {}          # mo id -> first time seen with all components
         self.vendor_events = []        # heap (time, seq, kind, payload)
+        self.fated = set()             # receipts whose arrival is scheduled
         self._seq = 0
         self.timing = defaultdict(float)
 
@@ -376,6 +378,12 @@ class Simulation:
                 self.errors.append(f"{day}: confirming {po.name} failed: {exc}")
                 continue
             self._vendor_fate(po)
+        # purchase orders confirmed elsewhere (the demo company's, or by hand) are delivered too
+        unscheduled = env["stock.picking"].search([
+            ("picking_type_code", "=", "incoming"), ("state", "not in", ("draft", "done", "cancel")),
+            ("purchase_id.state", "=", "purchase"), ("id", "not in", list(self.fated))], order="id")
+        for po in unscheduled.purchase_id.sorted("id"):
+            self._vendor_fate(po)
         self.timing["purchase"] += _wall() - t
         self.retry_close()
         self.ship_ready()
@@ -385,13 +393,14 @@ class Simulation:
         rng, now = self.rng_vendor, self.now
         for picking in po.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).sorted("id"):
             po_lines = picking.move_ids.purchase_line_id.sorted("id")
-            if not po_lines:
+            if not po_lines or picking.id in self.fated:
                 continue
+            self.fated.add(picking.id)
             # the vendor's confirmed date: what was asked, but never faster than the vendor's lead time
             quoted = {}
             for pol in po_lines:
                 seller = pol.product_id._select_seller(partner_id=po.partner_id, quantity=pol.product_qty)
-                earliest = now + timedelta(days=seller.delay if seller else 0)
+                earliest = (po.date_approve or now) + timedelta(days=seller.delay if seller else 0)
                 quoted[pol.id] = max(pol.date_planned or earliest, earliest)
                 if pol.date_planned and quoted[pol.id] > pol.date_planned + timedelta(hours=1):
                     pol.date_planned = quoted[pol.id]
@@ -468,6 +477,7 @@ class Simulation:
             day = add_workdays(self.today, rest)
             short_lines.write({"date_planned": local_dt(day, 10)})   # the vendor's new date for the rest
             for back in picking.backorder_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+                self.fated.add(back.id)
                 self._push(local_dt(day, 7, 30), "receipt", {"picking": back.id, "shorts": {}})
         self.timing["receipts"] += _wall() - t
         self._material_event()

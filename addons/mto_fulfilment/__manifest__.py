@@ -20,6 +20,7 @@
         "views/order_stock_views.xml",
         "views/mto_fulfilment_report_views.xml",
         "views/menus.xml",
+        "views/res_config_settings_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["mto_fulfilment/static/tests/tours/*.js"],

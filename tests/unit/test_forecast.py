@@ -88,3 +88,13 @@ def test_explanations_use_the_installed_translator_only_inside_its_block():
     (outside,) = promise_lines(snap, [mto(2, "a")])
     assert inside.explanation.endswith("prêt le 2026-03-02, livré le 2026-03-02.")
     assert outside.explanation.endswith("ready 2026-03-02, delivered 2026-03-02.")
+
+
+def test_own_purchase_date_already_contains_the_reliability_buffer():
+    snap = plant(free_qty={TOP: 2})
+    snap.products[LEG] = dataclasses.replace(snap.products[LEG], vendor_buffer_days=2.0)
+    planner = Planner(snap)
+    # a new purchase: 2 days to purchase + 3 days lead + 2 days buffer = Monday + 7 days
+    assert planner.forecast(mto(2, "b")).material_ready == at(7, 8)
+    # the line's own purchase order, honestly dated (buffer included) Tuesday of next week
+    assert planner.forecast(mto(2, "a"), Holdings(purchases={LEG: at(8, 8)})).material_ready == at(8, 8)

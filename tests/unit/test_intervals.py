@@ -127,3 +127,21 @@ def test_free_outside_any_booking_changes_nothing():
     assert line.first_slot(at(0, 8), H) == (at(0, 9), at(0, 10), H)
     undo()
     assert line.first_slot(at(0, 8), H) == (at(0, 9), at(0, 10), H)
+
+
+def test_first_free_time_queues_overdue_work_in_the_gaps():
+    from datetime import datetime
+
+    from planning import first_free_time
+
+    day = datetime(2026, 3, 2)
+    working = [(day.replace(hour=8), day.replace(hour=12)), (day.replace(hour=13), day.replace(hour=17))]
+    booked = [(day.replace(hour=9), day.replace(hour=10))]
+    # from 08:30: 30 min before the booking, 2 h after it, 30 min after lunch = 180 min
+    assert first_free_time(working, booked, day.replace(hour=8, minute=30), 180) == [
+        (day.replace(hour=8, minute=30), day.replace(hour=9)),
+        (day.replace(hour=10), day.replace(hour=12)),
+        (day.replace(hour=13), day.replace(hour=13, minute=30)),
+    ]
+    assert first_free_time(working, booked, day.replace(hour=8), 0) == []
+    assert first_free_time(working, [], day.replace(hour=18), 60) == []   # past the horizon

@@ -345,3 +345,40 @@ def test_deterministic():
     assert [r.to_dict() for r in promise_lines(snap, lines)] == [
         r.to_dict() for r in promise_lines(snap, lines)
     ]
+
+
+def test_vendor_reliability_buffer_delays_purchase_and_is_explained():
+    """Leg: 2 days to purchase + 3 days lead + 2 days buffer = Monday 08:00 + 7 d = next Monday."""
+    snap = plant(free_qty={TOP: 1})
+    snap.products[LEG].vendor_name = "Acme"
+    snap.products[LEG].vendor_buffer_days = 2.0
+    res = one(snap, mto(1))
+    assert res.allocations[0] == Allocation(LEG, 4, at(7, 8), "purchase", (TABLE, LEG))
+    assert res.material_ready == at(7, 8)
+    assert res.capacity_ready == at(7, 9)
+    assert res.promise_date == date(2026, 3, 9)
+    assert res.explanation == (
+        "Component Leg arrives on 2026-03-09 (from Acme: 2 d to purchase + lead 3 d"
+        " + 2 d reliability buffer); ready 2026-03-09, delivered 2026-03-09."
+    )
+
+
+def test_vendor_without_buffer_named_in_explanation():
+    snap = plant(free_qty={TOP: 1}, purchase_lead_days=0.0)
+    snap.products[LEG].vendor_name = "Acme"
+    res = one(snap, mto(1))
+    assert res.material_ready == at(3, 8)
+    assert res.explanation.startswith("Component Leg arrives on 2026-03-05 (from Acme: lead 3 d);")
+
+
+def test_leg_bought_to_order_names_vendor_and_buffer():
+    snap = plant(purchase_lead_days=1.0)
+    snap.products[LEG].vendor_name = "Acme"
+    snap.products[LEG].vendor_buffer_days = 3.0
+    res = one(snap, LineRequest(1, LEG, 2, "make_to_order"))
+    # 1 + 3 + 3 = 7 days: Monday 2026-03-09 08:00
+    assert res.promise_date == date(2026, 3, 9)
+    assert res.explanation.startswith(
+        "Leg is purchased to order and arrives on 2026-03-09 (from Acme: 1 d to purchase + lead 3 d"
+        " + 3 d reliability buffer);"
+    )

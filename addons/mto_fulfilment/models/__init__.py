@@ -11,6 +11,9 @@ from . import stock_move_line
 from . import stock_quant
 from . import stock_picking
 from . import purchase_order_line
+from . import purchase_order
+from . import res_company
+from . import res_config_settings
 from . import mto_promise
 from . import resource_calendar_leaves
 from . import mrp_workcenter

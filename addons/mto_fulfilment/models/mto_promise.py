@@ -4,6 +4,7 @@ The snapshot is loaded in a number of batched queries that depends on the BoM de
 number of calendars, not on the number of lines, components or operations.
 """
 import logging
+import math
 import types
 from collections import defaultdict
 from datetime import timedelta
@@ -27,6 +28,7 @@ from ..planning import (
     Product,
     Snapshot,
     Workcenter,
+    first_free_time,
     translation,
 )
 
@@ -196,7 +198,8 @@ class MtoPromise(models.AbstractModel):
 
     # ------------------------------------------------------------- snapshot
     @api.model
-    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False):
+    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False, overdue_by_line=None):
+        """The plant as the planner sees it (see `_load_workcenters` for `overdue_by_line`)."""
         company = warehouse.company_id
         boms, _levels = self._load_boms(products, company, warehouse.mto_pull_id.route_id)
         all_products = products
@@ -207,9 +210,16 @@ class MtoPromise(models.AbstractModel):
             workcenters = self.env["mrp.workcenter"].sudo().browse(
                 {op.workcenter_id for data in boms.values() for op in data["bom"].operations})
             self._lock_workcenters((workcenters | workcenters.alternative_workcenter_ids).ids)
-        workcenters = self._load_workcenters(boms, now)
+        workcenters = self._load_workcenters(boms, now, overdue_by_line=overdue_by_line)
         free_qty, supply, demand = self._load_material(
             all_products, warehouse, now, exclude_sale_lines)
+        for product in self._components_to_order(all_products - products, warehouse):
+            # Odoo makes or buys these for the order whatever the stock (MTO route: the component
+            # move waits for its own sub-MO or purchase), so free stock and other supply do not
+            # count; a forecast still counts the line's own order stock (added per line).
+            free_qty.pop(product.id, None)
+            supply.pop(product.id, None)
+            demand.pop(product.id, None)
         return Snapshot(
             now=now,
             products=snap_products,
@@ -224,6 +234,14 @@ class MtoPromise(models.AbstractModel):
             delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")),
             horizon_days=self._horizon_days(),
         )
+
+    @api.model
+    def _components_to_order(self, components, warehouse):
+        """Components that follow the warehouse's *Replenish on Order (MTO)* route."""
+        mto_route = warehouse.mto_pull_id.route_id
+        if not mto_route:
+            return components.browse()
+        return components.filtered(lambda p: mto_route in (p.route_ids | p.categ_id.total_route_ids))
 
     @api.model
     def _horizon_days(self):
@@ -298,11 +316,16 @@ class MtoPromise(models.AbstractModel):
     def _snapshot_products(self, products, boms, company):
         """Sourcing per product. The purchase delay is the one of the vendor Odoo will buy from
         (`_select_seller`: cheapest valid price, then sequence), not the fastest vendor, so the
-        promise waits for the purchase order confirmation will really create."""
+        promise waits for the purchase order confirmation will really create; that vendor's
+        reliability buffer (`_vendor_buffers`) comes on top."""
         today = fields.Date.context_today(self)
-        result = {}
+        sellers = {}
         for product in products.with_company(company):
-            seller = product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
+            sellers[product] = product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
+        buffers = self._vendor_buffers(
+            self.env["res.partner"].union(*[s.partner_id for s in sellers.values() if s]), company)
+        result = {}
+        for product, seller in sellers.items():
             result[product.id] = Product(
                 id=product.id,
                 name=product.display_name,
@@ -310,8 +333,64 @@ class MtoPromise(models.AbstractModel):
                 purchase_delay_days=float(seller.delay) if seller else None,
                 can_manufacture=product.id in boms,
                 can_buy=bool(seller),
+                vendor_name=seller.partner_id.display_name if seller else None,
+                vendor_buffer_days=buffers.get(seller.partner_id.id, 0.0) if seller else 0.0,
             )
         return result
+
+    @api.model
+    def _vendor_buffers(self, vendors, company):
+        """{vendor id: days} the promise adds to the vendor's lead time: the company's percentile
+        (`mto_vendor_buffer_percentile`, 0: off) of the vendor's lateness over its latest
+        `mto_vendor_buffer_receipts` receipts, rounded up to whole days.
+
+        A receipt's lateness is its arrival (done move from a vendor location) minus what was
+        counted on at confirmation: the line's expected date then (`mto_date_confirmed`, else its
+        current `date_planned`) or the confirmation plus the vendor's lead time for the product,
+        whichever is later; early is 0. Backorders of short deliveries count with their own
+        arrival. One query for all vendors.
+        """
+        percentile = company.mto_vendor_buffer_percentile
+        if not percentile or not vendors:
+            return {}
+        self.env["stock.move"].flush_model(["state", "date", "purchase_line_id", "location_id", "company_id"])
+        self.env["purchase.order.line"].flush_model(["mto_date_confirmed", "date_planned", "order_id", "product_id"])
+        self.env["purchase.order"].flush_model(["partner_id", "date_approve"])
+        self.env.cr.execute("""
+            SELECT partner_id, lateness FROM (
+                SELECT po.partner_id,
+                       GREATEST(0, EXTRACT(EPOCH FROM sm.date - GREATEST(
+                           COALESCE(pol.mto_date_confirmed, pol.date_planned, po.date_approve),
+                           po.date_approve + make_interval(days => COALESCE(si.delay, 0))
+                       )) / 86400.0) AS lateness,
+                       row_number() OVER (PARTITION BY po.partner_id ORDER BY sm.date DESC, sm.id DESC) AS n
+                  FROM stock_move sm
+                  JOIN stock_location src ON src.id = sm.location_id AND src.usage = 'supplier'
+                  JOIN purchase_order_line pol ON pol.id = sm.purchase_line_id
+                  JOIN purchase_order po ON po.id = pol.order_id
+                  JOIN product_product pp ON pp.id = pol.product_id
+                  LEFT JOIN LATERAL (
+                      SELECT delay FROM product_supplierinfo s
+                       WHERE s.partner_id = po.partner_id AND s.product_tmpl_id = pp.product_tmpl_id
+                         AND (s.product_id IS NULL OR s.product_id = pp.id)
+                       ORDER BY s.product_id IS NULL, s.sequence, s.id LIMIT 1
+                  ) si ON TRUE
+                 WHERE sm.state = 'done' AND po.partner_id IN %s AND sm.company_id = %s
+                   AND po.date_approve IS NOT NULL
+            ) receipts WHERE n <= %s
+        """, [tuple(vendors.ids), company.id, company.mto_vendor_buffer_receipts or 30])
+        delays = defaultdict(list)
+        for partner_id, lateness in self.env.cr.fetchall():
+            delays[partner_id].append(float(lateness))
+        return {partner_id: self._percentile_days(values, percentile) for partner_id, values in delays.items()}
+
+    @staticmethod
+    def _percentile_days(values, percentile):
+        """Nearest-rank percentile of `values` (days), rounded up to whole days (a few minutes of
+        timestamp noise do not make a day)."""
+        values = sorted(values)
+        rank = max(1, math.ceil(percentile / 100.0 * len(values)))
+        return float(math.ceil(round(values[rank - 1], 2)))
 
     @api.model
     def _load_material(self, products, warehouse, now, exclude_sale_lines=None):
@@ -325,10 +404,11 @@ class MtoPromise(models.AbstractModel):
         inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
         outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
         supply = defaultdict(list)
-        # a receipt arrives when its purchase line says (a vendor's new date moves that, not the move)
-        for product, date, po_line, qty in Move._read_group(
-                base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"]):
-            when = po_line.date_planned if po_line and po_line.date_planned else date
+        incoming = Move._read_group(base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"])
+        arrival = self._purchase_arrivals(
+            self.env["purchase.order.line"].union(*[pol for _p, _d, pol, _q in incoming if pol]), warehouse.company_id)
+        for product, date, po_line, qty in incoming:
+            when = (arrival.get(po_line.id) or date) if po_line else date
             supply[product.id].append((max(now, when), qty))
         demand = defaultdict(list)
         for product, date, qty, reserved in Move._read_group(
@@ -339,8 +419,36 @@ class MtoPromise(models.AbstractModel):
         return free, dict(supply), dict(demand)
 
     @api.model
-    def _load_workcenters(self, boms, now):
-        """Workcenters of all operations (and their alternatives), with calendars and load."""
+    def _purchase_arrivals(self, po_lines, company):
+        """{purchase line id: when its goods can be counted on} (one query for the vendors).
+
+        A receipt arrives when its purchase line says (a vendor's new date moves that, not the
+        move), but not before the date expected at confirmation plus the vendor's reliability
+        buffer: a delay the vendor already announced is part of that buffer, not added to it.
+        """
+        if not po_lines:
+            return {}
+        buffers = self._vendor_buffers(po_lines.partner_id, company)
+        result = {}
+        for po_line in po_lines:
+            if not po_line.date_planned:
+                continue
+            when = po_line.date_planned
+            buffer = buffers.get(po_line.partner_id.id)
+            if buffer:
+                when = max(when, (po_line.mto_date_confirmed or when) + timedelta(days=buffer))
+            result[po_line.id] = when
+        return result
+
+    @api.model
+    def _load_workcenters(self, boms, now, overdue_by_line=None):
+        """Workcenters of all operations (and their alternatives), with calendars and load.
+
+        The load is what is booked from now on, plus the overdue work (`_overdue_work`) queued
+        in the first free working time: it still has to be done, before what is planned later.
+        `overdue_by_line` ({sale line id: {workcenter id: [intervals]}}, filled when given) tells
+        a re-promise which of that queued work is each line's own.
+        """
         ids = {op.workcenter_id for data in boms.values() for op in data["bom"].operations}
         workcenters = self.env["mrp.workcenter"].sudo().browse(sorted(ids))
         workcenters |= workcenters.alternative_workcenter_ids
@@ -372,6 +480,11 @@ class MtoPromise(models.AbstractModel):
         by_resource = {w.resource_id.id: w.id for w in workcenters}
         for resource_id, date_from, date_to in self.env.cr.fetchall():
             booked[by_resource[resource_id]].append((date_from, date_to))
+        for wc_id, minutes, line_id in self._overdue_work(workcenters, now):
+            placed = first_free_time(working[wc_id], booked[wc_id], now, minutes)
+            booked[wc_id] += placed
+            if overdue_by_line is not None and line_id:
+                overdue_by_line[line_id][wc_id] += placed
         result = {}
         for workcenter in workcenters:
             capacities = {
@@ -387,6 +500,22 @@ class MtoPromise(models.AbstractModel):
                 working=working[workcenter.id],
                 booked=booked.get(workcenter.id, []),
             )
+        return result
+
+    @api.model
+    def _overdue_work(self, workcenters, now):
+        """[(workcenter id, minutes, sale line id)] of open work orders whose booked slot has ended
+        before `now` (waiting for material, or running longer than booked): their expected
+        duration less the time already worked, in the order they were booked."""
+        workorders = self.env["mrp.workorder"].sudo().search([
+            ("workcenter_id", "in", workcenters.ids), ("state", "not in", ("done", "cancel")),
+            ("production_id.state", "in", ("confirmed", "progress", "to_close")),
+            ("leave_id.date_to", "<=", now)])
+        result = []
+        for workorder in workorders.sorted(lambda w: (w.leave_id.date_to, w.id)):
+            left = (workorder.duration_expected or 0.0) - (workorder.duration or 0.0)
+            if left > 0:
+                result.append((workorder.workcenter_id.id, left, workorder.production_id.mto_sale_line_id.id))
         return result
 
     # ------------------------------------------------------------- booking
@@ -486,7 +615,8 @@ class MtoPromise(models.AbstractModel):
             if not todo:
                 continue
             products = self.env["product.product"].union(*[r["product"] for r in todo.values()])
-            snapshot = self._load_snapshot(products, warehouse, now)
+            overdue = defaultdict(lambda: defaultdict(list))
+            snapshot = self._load_snapshot(products, warehouse, now, overdue_by_line=overdue)
             planner = Planner(snapshot)
             todo_lines = self.env["sale.order.line"].union(*todo)
             own_leaves = self._own_booked_intervals(todo_lines)
@@ -494,9 +624,15 @@ class MtoPromise(models.AbstractModel):
             own_demand, own_supply = self._own_moves(todo_lines, snapshot.products, warehouse, now)
             with self._planning_translation():
                 for line, request in todo.items():
+                    booked = defaultdict(list, own_leaves.get(line.id, {}))
+                    for wc_id, intervals in overdue.get(line.id, {}).items():
+                        booked[wc_id] = booked[wc_id] + intervals
+                    # own moves count only where the snapshot counted them (not for components
+                    # made or bought for each order, whose stock and moves it leaves out)
+                    demand = {p: d for p, d in own_demand.get(line.id, {}).items() if p in snapshot.demand}
+                    supply = {p: d for p, d in own_supply.get(line.id, {}).items() if p in snapshot.supply}
                     holdings = Holdings(
-                        booked=own_leaves.get(line.id, {}), stock=own_stock.get(line.id, {}),
-                        demand=own_demand.get(line.id, {}), supply=own_supply.get(line.id, {}),
+                        booked=booked, stock=own_stock.get(line.id, {}), demand=demand, supply=supply,
                         purchases=own_purchases.get(line.id, {}))
                     try:
                         results[line] = planner.forecast(LineRequest(
@@ -543,15 +679,21 @@ class MtoPromise(models.AbstractModel):
 
     @api.model
     def _own_purchases(self, lines):
-        """{line id: {product id: latest expected arrival}} of purchases open for each line."""
+        """{line id: {product id: latest expected arrival}} of purchases open for each line, dated
+        as the snapshot dates receipts (`_purchase_arrivals`: vendor's date, reliability buffer)."""
         result = defaultdict(dict)
-        for po_line in self.env["purchase.order.line"].sudo().search([
-                ("mto_sale_line_id", "in", lines.ids), ("state", "!=", "cancel")]):
-            if po_line.product_uom_id.compare(po_line.qty_received, po_line.product_qty) >= 0:
-                continue
+        po_lines = self.env["purchase.order.line"].sudo().search([
+            ("mto_sale_line_id", "in", lines.ids), ("state", "!=", "cancel")])
+        po_lines = po_lines.filtered(
+            lambda pol: pol.product_uom_id.compare(pol.qty_received, pol.product_qty) < 0 and pol.date_planned)
+        arrivals = {}
+        for company in po_lines.company_id:
+            arrivals.update(self._purchase_arrivals(po_lines.filtered(lambda pol, c=company: pol.company_id == c),
+                                                    company))
+        for po_line in po_lines:
             mine = result[po_line.mto_sale_line_id.id]
-            product_id = po_line.product_id.id
-            mine[product_id] = max(mine.get(product_id, po_line.date_planned), po_line.date_planned)
+            arrival = arrivals.get(po_line.id, po_line.date_planned)
+            mine[po_line.product_id.id] = max(mine.get(po_line.product_id.id, arrival), arrival)
         return result
 
     @api.model

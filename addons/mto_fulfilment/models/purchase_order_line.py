@@ -7,6 +7,11 @@ class PurchaseOrderLine(models.Model):
     mto_sale_line_id = fields.Many2one(
         "sale.order.line", string="Bought for order line", index="btree_not_null", copy=False,
         readonly=True)
+    mto_date_confirmed = fields.Datetime(
+        string="Expected at confirmation", copy=False, readonly=True,
+        help="The expected arrival when the purchase order was confirmed; the vendor's lateness "
+             "(reliability buffer of promises) is measured from this date or from the confirmation "
+             "plus the vendor's lead time, whichever is later.")
 
     @api.model
     def _prepare_purchase_order_line_from_procurement(self, product_id, product_qty, product_uom,

@@ -1,6 +1,12 @@
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+
+_logger = logging.getLogger(__name__)
 
 # Context key carrying the sale order line whose order stock may be used (int), or False.
 PEG = "mto_peg"
@@ -145,6 +151,41 @@ class StockQuant(models.Model):
                 "in_date": quant.in_date, "quantity": quantity, "mto_sale_line_id": sale_line_id or False,
             })
         return twin.sudo(self.env.su)
+
+    @api.model
+    def _merge_quants(self):
+        """Merge duplicate quants without merging order stock of different order lines.
+
+        Odoo's merge (run by the scheduler's ``_quant_tasks``) groups quants by product,
+        location, lot, package and owner only: it would fold every order line's pegged quant into
+        one (keeping the first quant's pegging), so one order would own everybody's stock and the
+        other orders' production would wait for components forever. Pegging is part of a quant's
+        identity here, so while any quant in scope is pegged, duplicates are merged per pegging.
+        """
+        Quant = self.sudo()
+        domain = Domain.TRUE
+        if self._ids:
+            domain = Domain("location_id", "in", self.location_id.ids) & Domain("product_id", "in", self.product_id.ids)
+        if not Quant.search_count(domain & Domain("mto_sale_line_id", "!=", False), limit=1):
+            return super()._merge_quants()
+        groups = Quant._read_group(
+            domain, ["product_id", "company_id", "location_id", "lot_id", "package_id", "owner_id", "mto_sale_line_id"],
+            ["id:recordset"], having=[("__count", ">", 1)])
+        try:
+            with self.env.cr.savepoint():
+                for *_identity, quants in groups:
+                    quants = quants.sorted("id")
+                    self.env.cr.execute(
+                        "UPDATE stock_quant SET quantity = %s, reserved_quantity = %s, inventory_quantity = %s, "
+                        "in_date = %s WHERE id = %s",
+                        (sum(quants.mapped("quantity")), max(0.0, sum(quants.mapped("reserved_quantity"))),
+                         sum(quants.mapped("inventory_quantity")),
+                         min((q.in_date for q in quants if q.in_date), default=None), quants[0].id))
+                    self.env.cr.execute("DELETE FROM stock_quant WHERE id IN %s", (tuple(quants[1:].ids),))
+                self.env.invalidate_all()
+        except psycopg2.Error as exc:  # like Odoo's merge: a concurrent update wins, merged next run
+            _logger.info("an error occurred while merging quants: %s", exc.pgerror)
+        return None
 
     def _get_inventory_move_values(self, qty, location_id, location_dest_id, package_id=False,
                                    package_dest_id=False):

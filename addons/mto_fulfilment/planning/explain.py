@@ -75,12 +75,46 @@ def bottleneck_fragment(bottleneck: Bottleneck) -> str:
     }
 
 
+def _days(value: float) -> str:
+    return f"{value:g}"
+
+
+def purchase_terms(snapshot: Snapshot, product_id: int) -> str:
+    """' (from Vendor: lead 7 d + 2 d reliability buffer)' for a product bought to order whose
+    vendor is known: what the arrival date is made of."""
+    product = snapshot.products.get(product_id)
+    if product is None or product.purchase_delay_days is None or not product.vendor_name:
+        return ""
+    values = {
+        "vendor": product.vendor_name,
+        "lead": _days(product.purchase_delay_days),
+        "buffer": _days(product.vendor_buffer_days),
+        "confirm": _days(snapshot.purchase_lead_days),
+    }
+    if product.vendor_buffer_days and snapshot.purchase_lead_days:
+        text = _(
+            " (from %(vendor)s: %(confirm)s d to purchase + lead %(lead)s d"
+            " + %(buffer)s d reliability buffer)"
+        )
+    elif product.vendor_buffer_days:
+        text = _(" (from %(vendor)s: lead %(lead)s d + %(buffer)s d reliability buffer)")
+    elif snapshot.purchase_lead_days:
+        text = _(" (from %(vendor)s: %(confirm)s d to purchase + lead %(lead)s d)")
+    else:
+        text = _(" (from %(vendor)s: lead %(lead)s d)")
+    return text % values
+
+
 def sourcing_fragment(snapshot: Snapshot, src: Sourcing) -> str:
     values = {"name": product_name(snapshot, src.product_id), "date": day(src.ready)}
     if src.method == "manufacture":
         return _("component %(name)s is made by %(date)s") % values
     if src.method == "stock":
         return _("component %(name)s is available on %(date)s") % values
+    if src.method == "purchase":
+        return _("component %(name)s arrives on %(date)s") % values + purchase_terms(
+            snapshot, src.product_id
+        )
     return _("component %(name)s arrives on %(date)s") % values
 
 

@@ -49,6 +49,27 @@ def subtract_intervals(base: Iterable[Interval], holes: Iterable[Interval]) -> l
     return result
 
 
+def first_free_time(
+    working: Iterable[Interval], booked: Iterable[Interval], start: datetime, minutes: float
+) -> list[Interval]:
+    """The first ``minutes`` of working time from ``start`` that ``booked`` leaves free.
+
+    Used to queue work that is overdue (its booked slot has passed, the work is still to do) in
+    front of everything planned later: it takes the first free working time from now on.
+    """
+    left = timedelta(minutes=minutes)
+    result: list[Interval] = []
+    for free_start, free_end in subtract_intervals(
+        [(max(s, start), e) for s, e in working if e > start], booked
+    ):
+        if left <= ZERO:
+            break
+        take = min(free_end - free_start, left)
+        result.append((free_start, free_start + take))
+        left -= take
+    return result
+
+
 class WorkTimeline:
     """Working intervals of one resource plus its booked intervals (capacity 1).
 

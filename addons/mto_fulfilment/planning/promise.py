@@ -30,6 +30,7 @@ from .explain import (
     product_name,
     production_bottleneck,
     production_fragments,
+    purchase_terms,
     qty_text,
     sentence,
 )
@@ -127,7 +128,12 @@ class Planner:
             product = self.snapshot.products.get(product_id)
             if product is None or product.purchase_delay_days is None:
                 continue
-            days = (arrival - self.now).total_seconds() / 86400 - self.snapshot.purchase_lead_days
+            # what a new purchase would add on top of the vendor's lead time stays counted once
+            days = (
+                (arrival - self.now).total_seconds() / 86400
+                - self.snapshot.purchase_lead_days
+                - (product.vendor_buffer_days or 0.0)
+            )
             if days > product.purchase_delay_days:
                 self._products[product_id] = dataclasses.replace(product, purchase_delay_days=days)
                 self._journal.record(lambda pid=product_id: self._products.pop(pid, None))
@@ -214,7 +220,13 @@ class Planner:
         return product.can_buy and product.purchase_delay_days is not None
 
     def _purchase_date(self, product: Product) -> datetime:
-        days = self.snapshot.purchase_lead_days + (product.purchase_delay_days or 0.0)
+        """Days to purchase (RFQ to confirmed order), then the vendor's lead time and its
+        reliability buffer."""
+        days = (
+            self.snapshot.purchase_lead_days
+            + (product.purchase_delay_days or 0.0)
+            + (product.vendor_buffer_days or 0.0)
+        )
         return self.now + timedelta(days=days)
 
     # --- journaled records ---------------------------------------------------------------
@@ -352,7 +364,7 @@ class Planner:
             fragment = _("%(product)s is purchased to order and arrives on %(date)s") % {
                 "product": product.name,
                 "date": day(arrival),
-            }
+            } + purchase_terms(snap, product_id)
             return _Part(
                 ready,
                 ready,
@@ -413,7 +425,7 @@ class Planner:
         fragment = _(
             "%(product)s is not covered by stock or planned supply, so it will be purchased "
             "and arrives on %(date)s"
-        ) % {"product": name, "date": day(src.ready)}
+        ) % {"product": name, "date": day(src.ready)} + purchase_terms(snap, product_id)
         return _Part(
             ready, ready, ready, Bottleneck(LEAD_TIME, name, src.ready, product_id), [fragment]
         )

@@ -16,7 +16,8 @@ class Product:
     """A product as far as sourcing is concerned.
 
     ``purchase_delay_days`` is the best vendor's delay; ``None`` means no vendor, so the product
-    cannot be bought even if ``can_buy`` is set.
+    cannot be bought even if ``can_buy`` is set. ``vendor_buffer_days`` is added to it: the
+    vendor's observed lateness (its reliability buffer, see ``vendor_name``).
     """
 
     id: int
@@ -25,6 +26,8 @@ class Product:
     purchase_delay_days: float | None = None
     can_manufacture: bool = False
     can_buy: bool = False
+    vendor_name: str | None = None
+    vendor_buffer_days: float = 0.0
 
 
 @dataclass

@@ -4,3 +4,6 @@ from . import test_order_stock
 from . import test_promise
 from . import test_repromise
 from . import test_ui_tours
+from . import test_vendor_reliability
+from . import test_overdue_work
+from . import test_promise_material

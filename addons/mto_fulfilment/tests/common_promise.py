@@ -38,6 +38,11 @@ class PromiseCase(TransactionCase):
         env["mto.routing.rule"].create({"name": "Cabinets to order", "product_id": cls.cabinet.id,
                                         "strategy": "make_to_order"})
 
+    def panels_from_stock(self):
+        """Panels bought to stock instead of to order (the Buy route only): stock and open
+        purchases serve orders (with the MTO route every order gets its own purchase)."""
+        self.panel.route_ids = self.warehouse.buy_pull_id.route_id
+
     def quotation(self, qty=2):
         return self.env["sale.order"].create({
             "partner_id": self.customer.id,

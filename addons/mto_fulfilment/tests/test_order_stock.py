@@ -170,3 +170,23 @@ class TestOrderStock(MtoCommon):
         quant.action_apply_inventory()
         self.assertEqual(self.pegged(order_a.order_line), 1, "the count adjusts the order's stock")
         self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 0)
+
+    def test_scheduler_quant_merge_keeps_each_orders_stock(self):
+        """Odoo's nightly quant merge must not fold two orders' stock (and free stock) into one quant."""
+        order_a = self.make_order([(self.machine, 2)])
+        order_b = self.make_order([(self.machine, 1)])
+        self.build(order_a)
+        self.build(order_b)
+        Quant = self.env["stock.quant"]
+        # a duplicate of A's quant, as a concurrent update creates them: merged into A's
+        Quant.create({"product_id": self.machine.id, "location_id": self.stock_location.id, "quantity": 1,
+                      "mto_sale_line_id": order_a.order_line.id})
+        Quant._update_available_quantity(self.machine, self.stock_location, 4)       # free stock
+        Quant.with_context(mto_peg=False).create({"product_id": self.machine.id, "location_id": self.stock_location.id,
+                                                  "quantity": 1})
+        Quant._quant_tasks()
+        quants = Quant.search([("product_id", "=", self.machine.id), ("location_id", "=", self.stock_location.id)])
+        by_peg = {q.mto_sale_line_id.id: q.quantity for q in quants}
+        self.assertEqual(len(quants), 3, "one quant per pegging")
+        self.assertEqual(by_peg, {order_a.order_line.id: 3, order_b.order_line.id: 1, False: 5})
+        self.assertEqual(self.pegged(order_b.order_line), 1, "B keeps its goods")

@@ -52,6 +52,7 @@ class TestPromise(PromiseCase):
         self.assertEqual(line.mto_bottleneck_name, "Assembly")
 
     def test_stock_makes_it_today_and_efficiency_counts(self):
+        self.panels_from_stock()
         self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)
         self.assertEqual(self.quotation().action_mto_promise()[0]["capacity_ready_date"], "2026-12-07 12:00:00")
         self.assembly.time_efficiency = 50  # 480 min: Mon 08-12 + 13-17

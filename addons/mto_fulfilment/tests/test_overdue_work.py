@@ -1,0 +1,68 @@
+"""Work whose booked slot has passed is still to do: promises queue it first (hand-computed).
+
+Calendar Mon-Fri 08-12 + 13-17 UTC; now Monday 2026-12-07 08:00. A Cabinet MO of 2 (2 x 120 min
+on Assembly) was planned on Friday 2026-12-04 08:00-12:00 and has not run (it waits for panels).
+"""
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common_promise import NOW, PromiseCase
+
+
+@tagged("post_install", "-at_install")
+class TestOverdueWork(PromiseCase):
+    def overdue_production(self):
+        with freeze_time("2026-12-04 08:00:00"):
+            production = self.env["mrp.production"].create({"product_id": self.cabinet.id, "product_qty": 2,
+                                                            "bom_id": self.bom.id})
+            production.action_confirm()
+            production.button_plan()
+        self.assertEqual(production.workorder_ids.leave_id.date_from, datetime(2026, 12, 4, 8, 0))
+        self.assertEqual(production.workorder_ids.leave_id.date_to, datetime(2026, 12, 4, 12, 0))
+        return production
+
+    @freeze_time(NOW)
+    def test_overdue_work_order_is_queued_before_new_orders(self):
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        order = self.quotation()
+        order.action_mto_promise()
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 12, 0))
+        production = self.overdue_production()
+        order.action_mto_promise()
+        # the overdue 240 min take Monday 08-12; this order's 240 min Monday 13-17
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 17, 0))
+        self.assertEqual(order.order_line.mto_bottleneck_kind, "workcenter")
+        # once it has been done it no longer counts
+        production.workorder_ids.button_start()
+        production.workorder_ids.button_finish()
+        order.action_mto_promise()
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 12, 0))
+
+    @freeze_time(NOW)
+    def test_starting_a_planned_production_keeps_its_other_slots(self):
+        """Odoo unplans a production whose start moves; its first work order starting must not."""
+        self.bom.operation_ids = [(0, 0, {"name": "Inspect", "workcenter_id": self.assembly.id, "sequence": 1000,
+                                          "time_mode": "manual", "time_cycle_manual": 60})]
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        order = self.quotation(qty=1)
+        order.action_confirm()
+        production = order.order_line.mto_production_ids
+        first, second = production.workorder_ids.sorted(lambda w: w.operation_id.sequence)
+        # booked at confirmation: Assemble 08:00-10:00, Inspect 10:00-11:00
+        self.assertEqual((second.date_start, second.date_finished),
+                         (datetime(2026, 12, 7, 10, 0), datetime(2026, 12, 7, 11, 0)))
+        first.button_start()
+        self.assertTrue(production.is_planned)
+        self.assertEqual((second.date_start, second.date_finished),
+                         (datetime(2026, 12, 7, 10, 0), datetime(2026, 12, 7, 11, 0)), "Inspect keeps its slot")
+        self.assertTrue(second.leave_id)
+        # the next promise still sees Inspect's slot: Assemble 11:00-12:00 + 13:00-14:00, Inspect 14:00-15:00
+        # (with Inspect unplanned it would take 10:00-12:00 + 13:00-14:00)
+        other = self.quotation(qty=1)
+        other.action_mto_promise()
+        self.assertEqual(other.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 15, 0))

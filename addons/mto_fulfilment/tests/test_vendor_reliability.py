@@ -1,0 +1,115 @@
+"""Vendor reliability buffer: promises add the vendor's observed lateness (hand-computed).
+
+Panel: vendor delay 3 days. History (November 2026): five purchase orders, each confirmed at
+08:00 and expected 3 days later; received 0, 0, 1, 2 and 5 days late (the last one on Dec 3).
+80th percentile (nearest rank: 4th of 5) = 2 days.
+"""
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.fields import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common_promise import NOW, PromiseCase
+
+HISTORY = [(datetime(2026, 11, 2, 8), 0), (datetime(2026, 11, 9, 8), 0), (datetime(2026, 11, 16, 8), 1),
+           (datetime(2026, 11, 23, 8), 2), (datetime(2026, 11, 25, 8), 5)]
+
+
+@tagged("post_install", "-at_install")
+class TestVendorReliability(PromiseCase):
+    def buy(self, confirm, late_days, qty=1.0, receive=True):
+        with freeze_time(confirm):
+            po = self.env["purchase.order"].create({
+                "partner_id": self.vendor.id,
+                "order_line": [Command.create({"product_id": self.panel.id, "product_qty": qty,
+                                               "price_unit": 10, "date_planned": confirm + timedelta(days=3)})]})
+            po.button_confirm()
+        if receive:
+            with freeze_time(confirm + timedelta(days=3 + late_days)):
+                picking = po.picking_ids
+                picking.move_ids.quantity = qty
+                picking.move_ids.picked = True
+                picking.button_validate()
+        return po
+
+    def history(self):
+        """The five past purchases; what they brought in has been used since."""
+        for confirm, late in HISTORY:
+            self.buy(confirm, late)
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, -len(HISTORY))
+
+    def test_buffer_is_the_percentile_of_observed_lateness(self):
+        self.history()
+        self.company.mto_vendor_buffer_percentile = 80
+        self.assertEqual(self.env["mto.promise"]._vendor_buffers(self.vendor, self.company), {self.vendor.id: 2.0})
+        self.company.mto_vendor_buffer_percentile = 100
+        self.assertEqual(self.env["mto.promise"]._vendor_buffers(self.vendor, self.company), {self.vendor.id: 5.0})
+        self.company.mto_vendor_buffer_percentile = 40   # 2nd of 5: on time
+        self.assertEqual(self.env["mto.promise"]._vendor_buffers(self.vendor, self.company), {self.vendor.id: 0.0})
+        # only the 2 latest receipts (2 and 5 days late): 40th percentile = 1st = 2 days
+        self.company.mto_vendor_buffer_receipts = 2
+        self.assertEqual(self.env["mto.promise"]._vendor_buffers(self.vendor, self.company), {self.vendor.id: 2.0})
+        self.company.mto_vendor_buffer_percentile = 0
+        self.assertEqual(self.env["mto.promise"]._vendor_buffers(self.vendor, self.company), {})
+
+    def test_lateness_counts_from_the_later_of_expected_date_and_lead_time(self):
+        # expected a week after confirmation (later than the 3-day lead), received on that day: on time
+        with freeze_time(datetime(2026, 11, 2, 8)):
+            po = self.env["purchase.order"].create({
+                "partner_id": self.vendor.id,
+                "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 1, "price_unit": 10,
+                                               "date_planned": datetime(2026, 11, 9, 8)})]})
+            po.button_confirm()
+        self.assertEqual(po.order_line.mto_date_confirmed, datetime(2026, 11, 9, 8))
+        po.order_line.date_planned = datetime(2026, 11, 12, 8)   # the vendor moves it by 3 days...
+        with freeze_time(datetime(2026, 11, 12, 8)):                  # ...and delivers then
+            po.picking_ids.move_ids.quantity = 1
+            po.picking_ids.move_ids.picked = True
+            po.picking_ids.button_validate()
+        self.company.mto_vendor_buffer_percentile = 100
+        self.assertEqual(self.env["mto.promise"]._vendor_buffers(self.vendor, self.company), {self.vendor.id: 3.0})
+
+    @freeze_time(NOW)
+    def test_promise_adds_the_buffer_and_says_so(self):
+        self.history()
+        self.company.mto_vendor_buffer_percentile = 80
+        order = self.quotation()
+        order.action_mto_promise()
+        line = order.order_line
+        # Mon 07 08:00 + 3 days lead + 2 days buffer = Sat 12 08:00; assembly Mon 14 08:00-12:00
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 12, 8, 0))
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 14, 12, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 14))
+        self.assertIn("Panel arrives on 2026-12-12 (from Panel Vendor: lead 3 d + 2 d reliability buffer)",
+                      line.mto_promise_explanation)
+        # days to purchase count too: + 1 day
+        self.company.days_to_purchase = 1
+        order.action_mto_promise()
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 13, 8, 0))
+        self.assertIn("(from Panel Vendor: 1 d to purchase + lead 3 d + 2 d reliability buffer)",
+                      line.mto_promise_explanation)
+
+    @freeze_time(NOW)
+    def test_open_purchase_counts_with_the_buffer(self):
+        self.panels_from_stock()
+        self.history()
+        # 4 panels ordered on Friday 04, expected Monday 07 08:00 (not received yet)
+        self.buy(datetime(2026, 12, 4, 8), 0, qty=4, receive=False)
+        self.company.mto_vendor_buffer_percentile = 80
+        order = self.quotation()
+        order.action_mto_promise()
+        # expected Mon 07 + 2 days buffer = Wed 09 08:00 (earlier than buying anew: Sat 12)
+        self.assertEqual(order.order_line.mto_material_ready_date, datetime(2026, 12, 9, 8, 0))
+        self.company.mto_vendor_buffer_percentile = 0
+        order.action_mto_promise()
+        self.assertEqual(order.order_line.mto_material_ready_date, datetime(2026, 12, 7, 8, 0))
+
+    @mute_logger("odoo.sql_db")
+    def test_percentile_must_be_a_percentage(self):
+        with self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.company.mto_vendor_buffer_percentile = 120
+            self.company.flush_recordset()
