@@ -11,6 +11,12 @@ ODOO_CONF = os.environ.get("MTO_ODOO_CONF") or os.environ.get("ODOO_CONF") or st
 PYTHON = os.environ.get("MTO_PYTHON") or str(HOME_CACHE / "venv" / "bin" / "python")
 TEMPLATE = os.environ.get("MTO_TEMPLATE_DB") or "mto_test_tpl_775ae74e"
 PREFIX = "mto_sim_"
+SUITE_SUFFIX = "_sim_test"  # the suite's short run: <suite database prefix>_sim_test (see tests/sim)
+
+
+def _ours(name):
+    """Only databases the simulation creates may be dropped or rebuilt by it."""
+    return name.startswith(PREFIX) or (name.startswith("mto_") and name.endswith(SUITE_SUFFIX))
 
 
 def _psql(sql, db="postgres"):
@@ -31,16 +37,16 @@ def _data_dir():
 
 
 def drop(name):
-    if not name.startswith(PREFIX):
-        raise ValueError(f"refusing to drop {name}: the simulation only drops {PREFIX}* databases")
+    if not _ours(name):
+        raise ValueError(f"refusing to drop {name}: the simulation only drops {PREFIX}* and mto_*{SUITE_SUFFIX}")
     subprocess.run(["dropdb", "--if-exists", "--force", name], check=True, capture_output=True)
     shutil.rmtree(_data_dir() / "filestore" / name, ignore_errors=True)
 
 
 def create(name, template=TEMPLATE, log=print):
     """Fresh `name` = template + mto_fulfilment (dropped first when it exists)."""
-    if not name.startswith(PREFIX):
-        raise ValueError(f"the simulation database must be named {PREFIX}*, not {name}")
+    if not _ours(name):
+        raise ValueError(f"the simulation database must be named {PREFIX}* or mto_*{SUITE_SUFFIX}, not {name}")
     if not exists(template):
         raise RuntimeError(f"template database {template} missing: run ./setup/test or ./setup/simulate once")
     drop(name)

@@ -194,7 +194,7 @@ class MtoPromise(models.AbstractModel):
             workcenters = self.env["mrp.workcenter"].sudo().browse(
                 {op.workcenter_id for data in boms.values() for op in data["bom"].operations})
             self._lock_workcenters((workcenters | workcenters.alternative_workcenter_ids).ids)
-        workcenters = self._load_workcenters(boms, now)
+        workcenters = self._load_workcenters(boms, now, fresh=lock)
         free_qty, supply, demand = self._load_material(
             all_products, warehouse, now, exclude_sale_lines, exclude_production_of)
         return Snapshot(
@@ -333,8 +333,12 @@ class MtoPromise(models.AbstractModel):
         return free, dict(supply), dict(demand)
 
     @api.model
-    def _load_workcenters(self, boms, now):
-        """Workcenters of all operations (and their alternatives), with calendars and load."""
+    def _load_workcenters(self, boms, now, fresh=False):
+        """Workcenters of all operations (and their alternatives), with calendars and load.
+
+        With `fresh` (work centers locked), the load also includes what other transactions committed
+        after this one's snapshot was taken: the confirmation we waited for at the lock.
+        """
         ids = {op.workcenter_id for data in boms.values() for op in data["bom"].operations}
         workcenters = self.env["mrp.workcenter"].sudo().browse(sorted(ids))
         workcenters |= workcenters.alternative_workcenter_ids
@@ -360,8 +364,14 @@ class MtoPromise(models.AbstractModel):
             [("resource_id", "in", workcenters.resource_id.ids), ("time_type", "=", "other"),
              ("date_to", ">", now)], ["resource_id", "date_from", "date_to"])
         by_resource = {w.resource_id.id: w.id for w in workcenters}
+        seen = set()
         for leave in leaves:
+            seen.add(leave["id"])
             booked[by_resource[leave["resource_id"][0]]].append((leave["date_from"], leave["date_to"]))
+        if fresh:
+            for leave_id, resource_id, date_from, date_to in self._committed_bookings(workcenters.resource_id, now):
+                if leave_id not in seen:
+                    booked[by_resource[resource_id]].append((date_from, date_to))
         result = {}
         for workcenter in workcenters:
             capacities = {
@@ -384,14 +394,31 @@ class MtoPromise(models.AbstractModel):
     def _lock_workcenters(self, workcenter_ids):
         """Serialize confirmations that book the same work centers (fixed order: no deadlocks).
 
-        The rows are also touched, so that a concurrent transaction whose snapshot predates our
-        commit fails with a serialization error when it locks them, and is retried by Odoo with a
-        fresh view of the booked intervals (a plain row lock would let it plan on stale data).
+        A plain row lock: the rows are not written, so waiting for another confirmation does not
+        end in a serialization failure; the load is then read fresh (`_committed_bookings`).
         """
         if workcenter_ids:
             ids = tuple(sorted(workcenter_ids))
             self.env.cr.execute("SELECT id FROM mrp_workcenter WHERE id IN %s ORDER BY id FOR UPDATE", [ids])
-            self.env.cr.execute("UPDATE mrp_workcenter SET write_date = write_date WHERE id IN %s", [ids])
+
+    @api.model
+    def _committed_bookings(self, resources, now):
+        """[(leave id, resource id, from, to)] booked on `resources`, as committed right now.
+
+        Read on a cursor of its own, after the work centers are locked: it sees the bookings of
+        the confirmation this transaction waited for, which this transaction's snapshot (taken at
+        its first query) predates. (Touching the locked rows instead, to make the waiting
+        transaction fail and be retried, made busy work centers starve under load: the retry found
+        the next confirmation holding the lock, again and again, until Odoo gave up and showed
+        the serialization failure to the user.)
+        """
+        if not resources:
+            return []
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT id, resource_id, date_from, date_to FROM resource_calendar_leaves "
+                       "WHERE resource_id IN %s AND time_type = 'other' AND date_to > %s",
+                       [tuple(resources.ids), now])
+            return cr.fetchall()
 
     @api.model
     def _book(self, sale_line, result):
