@@ -9,7 +9,7 @@ promise simulations run alongside.
 * simulations running at the same time never fail, and on a database copy where only simulations
   run, no table gains, loses or rewrites a single row.
 
-In the suite: 8 clients x 5 orders (`MTO_LOAD_ORDERS` per client). The full-size run (8 x 25 = 200
+In the suite: 8 clients x 4 orders (`MTO_LOAD_ORDERS` per client). The full-size run (8 x 25 = 200
 orders) is `./setup/load`; its figures are in BENCHMARKS.md.
 """
 import os
@@ -25,7 +25,7 @@ from test_concurrency import receive
 DB = f"{SOURCE_DB}_load"
 SIM_DB = f"{SOURCE_DB}_simonly"
 CLIENTS = 8
-ORDERS = int(os.environ.get("MTO_LOAD_ORDERS", "5"))  # per client
+ORDERS = int(os.environ.get("MTO_LOAD_ORDERS", "4"))  # per client (the suite: 8 x 4)
 STOCK = 6  # units of each contested product on hand at the start
 LEAKS = re.compile(r"serializ|deadlock|psycopg|could not|Traceback|concurrent update", re.IGNORECASE)
 

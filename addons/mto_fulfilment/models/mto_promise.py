@@ -118,6 +118,8 @@ class MtoPromise(models.AbstractModel):
             key = line["partner_id"]
             if key not in cache["partners"]:
                 cache["partners"][key] = partner.browse(key).exists() if isinstance(key, int) else partner
+                # a customer the caller may not see (another company's) is refused, not planned for
+                cache["partners"][key].check_access("read")
             partner = cache["partners"][key]
             if not partner:
                 raise UserError(env._("Line %(n)s: unknown customer (id %(id)s).", n=index + 1,
