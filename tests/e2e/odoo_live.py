@@ -27,6 +27,13 @@ def _psql(sql, db="postgres"):
     subprocess.run(["psql", "-d", db, "-qtAc", sql], check=True, capture_output=True)
 
 
+def query(sql, db, extra=()):
+    """Rows of a read-only SQL query (psql, tab-separated), for checks the ORM cannot express."""
+    out = subprocess.run(["psql", *extra, "-d", db, "-qtAX", "-F", "\t", "-c", sql], check=True,
+                         capture_output=True, text=True).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
 class OdooServer:
     """A live Odoo server process on 127.0.0.1 with a small XML-RPC client."""
 

@@ -8,9 +8,9 @@ import time
 import xmlrpc.client
 
 import pytest
-from odoo_live import OdooServer, _psql, clone_database
+from odoo_live import SOURCE_DB, OdooServer, _psql, clone_database
 
-DB = "mto_e2e_faults"
+DB = f"{SOURCE_DB}_faults"  # named after the suite's databases: two suites can run side by side
 
 
 @pytest.fixture(scope="module")

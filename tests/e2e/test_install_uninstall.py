@@ -1,11 +1,11 @@
 """Both add-ons uninstall and reinstall cleanly, through Odoo's own module buttons over XML-RPC."""
 import pytest
-from odoo_live import OdooServer, _psql, clone_database
+from odoo_live import SOURCE_DB, OdooServer, _psql, clone_database
 
 
 @pytest.fixture(scope="module")
 def scratch_server():
-    server = OdooServer(clone_database_name := "mto_e2e_uninstall")
+    server = OdooServer(clone_database_name := f"{SOURCE_DB}_uninstall")  # named after the suite's databases
     clone_database(clone_database_name)
     server.start()
     yield server

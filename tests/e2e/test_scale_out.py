@@ -11,9 +11,9 @@ import threading
 import time
 
 import pytest
-from odoo_live import OdooServer, _free_port, _psql, clone_database
+from odoo_live import SOURCE_DB, OdooServer, _free_port, _psql, clone_database
 
-DB = "mto_e2e_scale"
+DB = f"{SOURCE_DB}_scale"  # named after the suite's databases
 JOBS = 30
 
 

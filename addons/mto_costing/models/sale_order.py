@@ -97,4 +97,5 @@ class SaleOrder(models.Model):
 
     def action_mto_print_cost_sheet(self):
         self._mto_check_cost_access()
+        self.check_access("read")  # the report action reads nothing: refuse other companies' orders here
         return self.env.ref("mto_costing.action_report_mto_cost_sheet").report_action(self)

@@ -123,6 +123,8 @@ class MtoPromise(models.AbstractModel):
             key = line["partner_id"]
             if key not in cache["partners"]:
                 cache["partners"][key] = partner.browse(key).exists() if isinstance(key, int) else partner
+                # a customer the caller may not see (another company's) is refused, not planned for
+                cache["partners"][key].check_access("read")
             partner = cache["partners"][key]
             if not partner:
                 raise UserError(env._("Line %(n)s: unknown customer (id %(id)s).", n=index + 1,
@@ -210,7 +212,7 @@ class MtoPromise(models.AbstractModel):
             workcenters = self.env["mrp.workcenter"].sudo().browse(
                 {op.workcenter_id for data in boms.values() for op in data["bom"].operations})
             self._lock_workcenters((workcenters | workcenters.alternative_workcenter_ids).ids)
-        workcenters = self._load_workcenters(boms, now, overdue_by_line=overdue_by_line)
+        workcenters = self._load_workcenters(boms, now, overdue_by_line=overdue_by_line, fresh=lock)
         free_qty, supply, demand = self._load_material(
             all_products, warehouse, now, exclude_sale_lines)
         for product in self._components_to_order(all_products - products, warehouse):
@@ -441,13 +443,15 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _load_workcenters(self, boms, now, overdue_by_line=None):
+    def _load_workcenters(self, boms, now, overdue_by_line=None, fresh=False):
         """Workcenters of all operations (and their alternatives), with calendars and load.
 
         The load is what is booked from now on, plus the overdue work (`_overdue_work`) queued
         in the first free working time: it still has to be done, before what is planned later.
         `overdue_by_line` ({sale line id: {workcenter id: [intervals]}}, filled when given) tells
         a re-promise which of that queued work is each line's own.
+        With `fresh` (work centers locked), the load also includes what other transactions committed
+        after this one's snapshot was taken: the confirmation we waited for at the lock.
         """
         ids = {op.workcenter_id for data in boms.values() for op in data["bom"].operations}
         workcenters = self.env["mrp.workcenter"].sudo().browse(sorted(ids))
@@ -470,16 +474,22 @@ class MtoPromise(models.AbstractModel):
                 working[workcenter.id] = [
                     (_naive_utc(s), _naive_utc(e)) for s, e, _r in intervals[workcenter.resource_id.id]]
         booked = defaultdict(list)
-        # tens of thousands of booked slots on a busy plant: three columns in one plain query
+        # tens of thousands of booked slots on a busy plant: a few columns in one plain query
         Leave = self.env["resource.calendar.leaves"]
         Leave.flush_model(["resource_id", "time_type", "date_from", "date_to"])
         self.env.cr.execute(SQL(
-            "SELECT resource_id, date_from, date_to FROM %s WHERE resource_id IN %s"
+            "SELECT id, resource_id, date_from, date_to FROM %s WHERE resource_id IN %s"
             " AND time_type = 'other' AND date_to > %s",
             SQL.identifier(Leave._table), tuple(workcenters.resource_id.ids), now))
         by_resource = {w.resource_id.id: w.id for w in workcenters}
-        for resource_id, date_from, date_to in self.env.cr.fetchall():
+        seen = set()
+        for leave_id, resource_id, date_from, date_to in self.env.cr.fetchall():
+            seen.add(leave_id)
             booked[by_resource[resource_id]].append((date_from, date_to))
+        if fresh:
+            for leave_id, resource_id, date_from, date_to in self._committed_bookings(workcenters.resource_id, now):
+                if leave_id not in seen:
+                    booked[by_resource[resource_id]].append((date_from, date_to))
         for wc_id, minutes, line_id in self._overdue_work(workcenters, now):
             placed = first_free_time(working[wc_id], booked[wc_id], now, minutes)
             booked[wc_id] += placed
@@ -523,14 +533,31 @@ class MtoPromise(models.AbstractModel):
     def _lock_workcenters(self, workcenter_ids):
         """Serialize confirmations that book the same work centers (fixed order: no deadlocks).
 
-        The rows are also touched, so that a concurrent transaction whose snapshot predates our
-        commit fails with a serialization error when it locks them, and is retried by Odoo with a
-        fresh view of the booked intervals (a plain row lock would let it plan on stale data).
+        A plain row lock: the rows are not written, so waiting for another confirmation does not
+        end in a serialization failure; the load is then read fresh (`_committed_bookings`).
         """
         if workcenter_ids:
             ids = tuple(sorted(workcenter_ids))
             self.env.cr.execute("SELECT id FROM mrp_workcenter WHERE id IN %s ORDER BY id FOR UPDATE", [ids])
-            self.env.cr.execute("UPDATE mrp_workcenter SET write_date = write_date WHERE id IN %s", [ids])
+
+    @api.model
+    def _committed_bookings(self, resources, now):
+        """[(leave id, resource id, from, to)] booked on `resources`, as committed right now.
+
+        Read on a cursor of its own, after the work centers are locked: it sees the bookings of
+        the confirmation this transaction waited for, which this transaction's snapshot (taken at
+        its first query) predates. (Touching the locked rows instead, to make the waiting
+        transaction fail and be retried, made busy work centers starve under load: the retry found
+        the next confirmation holding the lock, again and again, until Odoo gave up and showed
+        the serialization failure to the user.)
+        """
+        if not resources:
+            return []
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT id, resource_id, date_from, date_to FROM resource_calendar_leaves "
+                       "WHERE resource_id IN %s AND time_type = 'other' AND date_to > %s",
+                       [tuple(resources.ids), now])
+            return cr.fetchall()
 
     @api.model
     def _book(self, sale_line, result):

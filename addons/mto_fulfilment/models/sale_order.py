@@ -1,9 +1,19 @@
+import logging
+import threading
 from datetime import datetime, time
 
+import psycopg2
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models, sql_db
+from odoo.exceptions import ConcurrencyError, UserError
+
+from .sale_order_line import MTO_STRATEGIES
+
+_logger = logging.getLogger(__name__)
+
+# advisory lock class of "confirming make-to-order orders of a company" (object id: the company)
+CONFIRM_LOCK = 0x6D746F
 
 FULFILMENT_STATES = [
     ("quotation", "Quotation"),
@@ -13,6 +23,37 @@ FULFILMENT_STATES = [
     ("delivered", "Delivered"),
     ("cancelled", "Cancelled"),
 ]
+
+
+class _Turn:
+    """A company's confirmation turn held on a separate connection across Odoo's retry of the
+    transaction; given back when the retried transaction ends, or after a minute if no retry
+    claims it (Odoo gave up): a turn never stays taken."""
+
+    def __init__(self, side, company_id):
+        self.side, self.company_id = side, company_id
+        self.claimed = self.done = False
+        self.mutex = threading.Lock()
+        self.timer = threading.Timer(60, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _expire(self):
+        if not self.claimed:
+            self.release()
+
+    def release(self):
+        with self.mutex:
+            if self.done:
+                return
+            self.done = True
+        self.timer.cancel()
+        try:
+            self.side.execute("SELECT pg_advisory_unlock(%s, %s)", [CONFIRM_LOCK, self.company_id])
+        except psycopg2.Error:
+            _logger.warning("MTO confirmation turn of company %s not given back cleanly", self.company_id)
+        finally:
+            self.side.close()
 
 
 class SaleOrder(models.Model):
@@ -190,6 +231,8 @@ class SaleOrder(models.Model):
         return action
 
     def action_confirm(self):
+        if self.order_line.filtered(lambda sol: sol.mto_strategy in MTO_STRATEGIES):
+            self._mto_confirmation_turn()
         # Refuse before anything is written: a make-to-order line needs a BoM or a vendor.
         self.order_line.filtered(lambda sol: sol.product_id.type == "consu")._mto_check_can_make()
         promises = {}
@@ -202,6 +245,57 @@ class SaleOrder(models.Model):
                 if line.mto_strategy in ("make_to_order", "stock_then_order"):
                     Promise._book(line, result)
         return res
+
+    def _mto_confirmation_turn(self):
+        """Make-to-order confirmations of a company take turns (they book the same work centers and
+        reserve the same component stock).
+
+        Odoo runs each request in a REPEATABLE READ transaction whose snapshot is taken at its first
+        query: a confirmation that waited for another one inside its transaction plans on data that
+        predates it and can only fail (serialization failure) and be retried. Retried after a random
+        delay, it found the next confirmation holding the turn, again, and after five tries Odoo showed
+        the user the serialization failure. So a confirmation that has to wait does it on a separate
+        connection, keeps the turn there and asks Odoo to retry: the retry takes a fresh snapshot
+        with the turn in hand, plans on current data and gives the turn back when it ends.
+        """
+        cr = self.env.cr
+        turns = getattr(cr, "_mto_turns", None)
+        if turns is None:
+            turns = cr._mto_turns = {}
+        for company_id in sorted(set(self.company_id.ids)):
+            turn = turns.get(company_id)
+            if turn and not turn.done:
+                if not turn.claimed:
+                    turn.claimed = True
+                    cr.postcommit.add(self._mto_release_turns)
+                    cr.postrollback.add(self._mto_release_turns)
+                continue
+            cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [CONFIRM_LOCK, company_id])
+            if cr.fetchone()[0]:
+                continue  # our turn until this transaction ends
+            side = sql_db.db_connect(cr.dbname).cursor()
+            try:
+                side.execute("SET lock_timeout = '120s'")
+                side.execute("SELECT pg_advisory_lock(%s, %s)", [CONFIRM_LOCK, company_id])
+            except psycopg2.errors.LockNotAvailable as exc:
+                side.close()
+                raise UserError(self.env._(
+                    "Other orders are being confirmed and it takes long; try again in a minute.")) from exc
+            turns[company_id] = _Turn(side, company_id)
+            waits = getattr(cr, "_mto_turn_waits", 0)
+            if waits < 3:
+                cr._mto_turn_waits = waits + 1
+                # our snapshot predates the confirmation we waited for: start again, turn in hand
+                raise ConcurrencyError("waited for another make-to-order confirmation")
+            turns[company_id].claimed = True
+            cr.postcommit.add(self._mto_release_turns)
+            cr.postrollback.add(self._mto_release_turns)
+
+    def _mto_release_turns(self):
+        turns = getattr(self.env.cr, "_mto_turns", None) or {}
+        for turn in turns.values():
+            turn.release()
+        turns.clear()
 
     def _mto_promise_at_confirmation(self):
         """Re-promise with the plant as it is now (work centers locked) and keep the slots to book.
