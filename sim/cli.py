@@ -24,7 +24,7 @@ def parse_args(argv=None):
                    "(default: calibrated from the BoMs so that confirmed orders load the bottleneck to --load)")
     p.add_argument("--load", type=float, default=0.85, help="bottleneck load the demand is calibrated to")
     p.add_argument("--start", default=DEFAULT_START, help="first simulated day (YYYY-MM-DD)")
-    p.add_argument("--db", default="mto_sim_run", help="database to (re)create, must start with mto_sim_")
+    p.add_argument("--db", default="mto_sim_run", help="database to (re)create, named mto_sim_* or mto_*_sim_*")
     p.add_argument("--template", default=simdb.TEMPLATE, help="template database with Odoo's apps")
     p.add_argument("--out", default=str(REPO / ".local" / "sim"), help="folder for the JSON and PNG report")
     p.add_argument("--repromise", choices=("inline", "cron"), default="cron",

@@ -13,6 +13,12 @@ TEMPLATE = os.environ.get("MTO_TEMPLATE_DB") or "mto_test_tpl_775ae74e"
 PREFIX = "mto_sim_"
 
 
+def _scratch(name):
+    """Simulation databases: ``mto_sim_*`` or ``mto_<prefix>_sim_*`` (e.g. the test suite's
+    ``$MTO_TEST_DB_sim_test``); nothing else is ever created or dropped."""
+    return name.startswith(PREFIX) or (name.startswith("mto_") and "_sim_" in name)
+
+
 def _psql(sql, db="postgres"):
     out = subprocess.run(["psql", "-d", db, "-qtAc", sql], check=True, capture_output=True, text=True)
     return out.stdout.strip()
@@ -31,16 +37,16 @@ def _data_dir():
 
 
 def drop(name):
-    if not name.startswith(PREFIX):
-        raise ValueError(f"refusing to drop {name}: the simulation only drops {PREFIX}* databases")
+    if not _scratch(name):
+        raise ValueError(f"refusing to drop {name}: the simulation only drops {PREFIX}* or mto_*_sim_* databases")
     subprocess.run(["dropdb", "--if-exists", "--force", name], check=True, capture_output=True)
     shutil.rmtree(_data_dir() / "filestore" / name, ignore_errors=True)
 
 
 def create(name, template=TEMPLATE, log=print):
     """Fresh `name` = template + mto_fulfilment (dropped first when it exists)."""
-    if not name.startswith(PREFIX):
-        raise ValueError(f"the simulation database must be named {PREFIX}*, not {name}")
+    if not _scratch(name):
+        raise ValueError(f"the simulation database must be named {PREFIX}* or mto_*_sim_*, not {name}")
     if not exists(template):
         raise RuntimeError(f"template database {template} missing: run ./setup/test or ./setup/simulate once")
     drop(name)
