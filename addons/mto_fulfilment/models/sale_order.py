@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from . import batching
+
 FULFILMENT_STATES = [
     ("quotation", "Quotation"),
     ("waiting_material", "Waiting for material"),
@@ -187,7 +189,15 @@ class SaleOrder(models.Model):
         promises = {}
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
             promises[order] = order._mto_promise_at_confirmation()
-        res = super().action_confirm()
+        # reorder rules are checked (and marked for recomputation) once for the whole
+        # confirmation, not once per confirmed MO (and per move write)
+        with batching.deferring(self.env, batching.DEFER_SCHEDULER) as (env, to_check), \
+                batching.deferring(env, batching.DEFER_ORDERPOINTS) as (env, to_mark):
+            res = super(SaleOrder, self.with_env(env)).action_confirm()
+            self.env["stock.move"].sudo()._mto_update_orderpoints_once(to_mark)
+            ignored = sorted({mo_id for moves in to_check for mo_id in moves.env.context.get("ignore_mo_ids", ())})
+            for moves in batching.collected(to_check, batching.DEFER_SCHEDULER, drop=("ignore_mo_ids",)).values():
+                moves._mto_trigger_scheduler_once(ignored)
         Promise = self.env["mto.promise"]
         for results in promises.values():
             for line, result in results.items():
