@@ -22,6 +22,10 @@ class MrpProduction(models.Model):
                 line = self.env["sale.order.line"].browse(vals["sale_line_id"])
                 if line.mto_strategy in ("make_to_order", "stock_then_order"):
                     vals["mto_sale_line_id"] = line.id
+        if batching.buffer_of(self.env, batching.DEFER_MO_CONFIRM) is not None:
+            # created (draft) by a batched procurement run: their new work orders have nothing to
+            # confirm yet, so do not make each MO compute its state as its work orders are created
+            return super(MrpProduction, self.with_context(skip_confirm=True)).create(vals_list).with_env(self.env)
         return super().create(vals_list)
 
     def action_confirm(self):
