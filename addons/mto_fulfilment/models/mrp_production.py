@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from . import batching
+
 
 class MrpProduction(models.Model):
     _inherit = "mrp.production"
@@ -20,7 +22,23 @@ class MrpProduction(models.Model):
                 line = self.env["sale.order.line"].browse(vals["sale_line_id"])
                 if line.mto_strategy in ("make_to_order", "stock_then_order"):
                     vals["mto_sale_line_id"] = line.id
+        if batching.buffer_of(self.env, batching.DEFER_MO_CONFIRM) is not None:
+            # created (draft) by a batched procurement run: their new work orders have nothing to
+            # confirm yet, so do not make each MO compute its state as its work orders are created
+            return super(MrpProduction, self.with_context(skip_confirm=True)).create(vals_list).with_env(self.env)
         return super().create(vals_list)
+
+    def action_confirm(self):
+        deferred = batching.buffer_of(self.env, batching.DEFER_MO_CONFIRM)
+        if deferred is not None:
+            # created for order lines by a procurement run: confirmed with the run's other MOs
+            # (stock.rule._run_manufacture)
+            batch = self.filtered(lambda p: p.mto_sale_line_id and p.state == "draft")
+            if batch:
+                deferred.append(batch)
+            rest = self - batch
+            return super(MrpProduction, rest).action_confirm() if rest else True
+        return super().action_confirm()
 
     def _get_move_raw_values(self, product, product_uom_qty, product_uom, operation_id=False,
                              bom_line=False):

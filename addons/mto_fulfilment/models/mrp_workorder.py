@@ -24,7 +24,9 @@ class MrpWorkorder(models.Model):
 
     def write(self, vals):
         """A work order that will take longer re-promises its order and those planned after it there."""
-        before = {wo.id: wo.duration_expected for wo in self} if "duration_expected" in vals else {}
+        # booking the promise's own slots (on an alternative work center) is what was promised
+        watch = "duration_expected" in vals and not self.env.context.get("mto_booking")
+        before = {wo.id: wo.duration_expected for wo in self} if watch else {}
         res = super().write(vals)
         for workorder in self:
             if workorder.id in before and workorder.duration_expected > before[workorder.id] + 1e-6 \

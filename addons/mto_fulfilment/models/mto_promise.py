@@ -570,7 +570,7 @@ class MtoPromise(models.AbstractModel):
         material_ready = result.material_ready
         productions = sale_line.mto_production_ids.filtered(lambda p: p.state in ("draft", "confirmed"))
         # booking is the plant's side of a confirmation: a salesperson confirming need not be a planner
-        for production in productions.sudo().sorted("id"):
+        for production in productions.sudo().with_context(mto_booking=True).sorted("id"):
             leaves_vals, workorders = [], []
             for workorder in production.workorder_ids.sorted(lambda w: (w.operation_id.sequence, w.id)):
                 queue = bookings.get((production.product_id.id, workorder.operation_id.id))

@@ -15,6 +15,8 @@ _logger = logging.getLogger(__name__)
 # advisory lock class of "confirming make-to-order orders of a company" (object id: the company)
 CONFIRM_LOCK = 0x6D746F
 
+from . import batching
+
 FULFILMENT_STATES = [
     ("quotation", "Quotation"),
     ("waiting_material", "Waiting for material"),
@@ -238,12 +240,26 @@ class SaleOrder(models.Model):
         promises = {}
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
             promises[order] = order._mto_promise_at_confirmation()
-        res = super().action_confirm()
+        # reorder rules are checked (and marked for recomputation) once for the whole
+        # confirmation, not once per confirmed MO (and per move write)
+        # the fulfilment state follows every MO and reservation change: computed once at the end
+        state_field = self._fields["mto_fulfilment_state"]
+        with self.env.protecting([state_field], self), \
+                batching.deferring(self.env, batching.DEFER_SCHEDULER) as (env, to_check), \
+                batching.deferring(env, batching.DEFER_ORDERPOINTS) as (env, to_mark):
+            res = super(SaleOrder, self.with_env(env)).action_confirm()
+            self.env["stock.move"].sudo()._mto_update_orderpoints_once(to_mark)
+            ignored = sorted({mo_id for moves in to_check for mo_id in moves.env.context.get("ignore_mo_ids", ())})
+            for moves in batching.collected(to_check, batching.DEFER_SCHEDULER, drop=("ignore_mo_ids",)).values():
+                moves._mto_trigger_scheduler_once(ignored)
+        self.env.add_to_compute(state_field, self)
         Promise = self.env["mto.promise"]
-        for results in promises.values():
-            for line, result in results.items():
-                if line.mto_strategy in ("make_to_order", "stock_then_order"):
-                    Promise._book(line, result)
+        with batching.deferring(self.env, batching.DEFER_ORDERPOINTS) as (env, to_mark):
+            for results in promises.values():
+                for line, result in results.items():
+                    if line.mto_strategy in ("make_to_order", "stock_then_order"):
+                        Promise.with_env(env)._book(line.with_env(env), result)
+            self.env["stock.move"].sudo()._mto_update_orderpoints_once(to_mark)
         return res
 
     def _mto_confirmation_turn(self):

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from . import batching
 
 
 class StockMove(models.Model):
@@ -16,6 +18,80 @@ class StockMove(models.Model):
 
     def _prepare_merge_moves_distinct_fields(self):
         return super()._prepare_merge_moves_distinct_fields() + ["mto_sale_line_id"]
+
+    # ------------------------------------------------------------ batched confirmation
+    def _action_assign(self, force_qty=False):
+        deferred = batching.buffer_of(self.env, batching.DEFER_ASSIGN)
+        if deferred is not None and not force_qty:
+            # components of order lines' MOs confirmed in a batch: reserved once the batch is
+            # confirmed, in plain Odoo's order (stock.rule._run_manufacture)
+            later = self.filtered(lambda m: (m.raw_material_production_id or m.production_id).mto_sale_line_id)
+            if later:
+                deferred.append(later)
+                rest = self - later
+                return super(StockMove, rest)._action_assign() if rest else None
+        return super()._action_assign(force_qty=force_qty)
+
+    def _trigger_scheduler(self):
+        deferred = batching.buffer_of(self.env, batching.DEFER_SCHEDULER)
+        if deferred is not None:
+            # checked once when the sale order is confirmed (sale.order.action_confirm)
+            deferred.append(self)
+            return None
+        return super()._trigger_scheduler()
+
+    def _update_orderpoints(self):
+        deferred = batching.buffer_of(self.env, batching.DEFER_ORDERPOINTS)
+        if deferred is None:
+            return super()._update_orderpoints()
+        # what decides which rules to mark, as it is now (a move may change or go before the end)
+        deferred.extend((move.product_id.id, move.location_id.id, move.location_dest_id.id) for move in self)
+        return None
+
+    @api.model
+    def _mto_update_orderpoints_once(self, keys):
+        """Mark the reorder rules of these (product, source, destination) once (deferred)."""
+        keys = list(dict.fromkeys(keys))
+        if keys:
+            moves = self.env["stock.move"].concat(*(self.new(
+                {"product_id": product_id, "location_id": location_id, "location_dest_id": dest_id})
+                for product_id, location_id, dest_id in keys))
+            moves._update_orderpoints()
+
+    def _mto_trigger_scheduler_once(self, ignore_mo_ids=()):
+        """One reorder rule check for all these moves (deferred while an order was confirmed).
+
+        Only moves of products that have an automatic reorder rule can trigger one: the others are
+        left out before Odoo looks for a rule move by move. MOs confirmed meanwhile are ignored by
+        the rules' in-progress quantities, as when Odoo checks right after confirming them.
+        """
+        moves = self.exists()
+        if not moves:
+            return
+        products = self.env["stock.warehouse.orderpoint"].search(
+            [("product_id", "in", moves.product_id.ids), ("trigger", "=", "auto")]).product_id
+        moves = moves.filtered(lambda m: m.product_id in products)
+        if moves:
+            moves.with_context(ignore_mo_ids=list(ignore_mo_ids))._trigger_scheduler()
+
+    def _mto_assign_in_tree_order(self):
+        """Reserve these MO moves in the order plain Odoo would have: MO by MO as confirmed one at
+        a time, i.e. each MO after its sub-assembly MOs (depth first), the top-level MOs (order
+        lines) in creation order."""
+        paths = {}
+
+        def path(production):
+            if production not in paths:
+                parents = production._get_sources()
+                paths[production] = (path(parents.sorted("id")[0]) if parents else ()) + (production.id,)
+            return paths[production]
+
+        def tree_order(move):
+            production = move.raw_material_production_id or move.production_id
+            # a parent's path is a prefix of its children's: the sentinel puts it after them
+            return (*path(production), float("inf"), move.id)
+
+        return self.sorted(tree_order)._action_assign()
 
     # ------------------------------------------------------------ order stock
     def _mto_peg_env(self):

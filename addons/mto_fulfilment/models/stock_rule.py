@@ -1,4 +1,8 @@
-from odoo import models
+import contextlib
+
+from odoo import api, models
+
+from . import batching
 
 
 class StockRule(models.Model):
@@ -19,6 +23,36 @@ class StockRule(models.Model):
         if values.get("mto_sale_line_id"):
             mo_values["mto_sale_line_id"] = values["mto_sale_line_id"]
         return mo_values
+
+    @api.model
+    def _run_manufacture(self, procurements):
+        """Order lines' MOs of one procurement run are confirmed together, not one by one.
+
+        Plain Odoo confirms each new MO on its own, so each one procures its sub-assemblies and
+        checks its components' reorder rules separately. Confirmed as a batch, the next BoM level
+        of all the lines is procured (and created) in one run: one run per BoM level. The
+        components are reserved once the whole tree is confirmed, in plain Odoo's order.
+        """
+        if not any(procurement.values.get("mto_sale_line_id") for procurement, _rule in procurements):
+            return super()._run_manufacture(procurements)
+        outermost = batching.buffer_of(self.env, batching.DEFER_ASSIGN) is None
+        with contextlib.ExitStack() as scopes:
+            env = self.env
+            if outermost:
+                env, to_assign = scopes.enter_context(batching.deferring(env, batching.DEFER_ASSIGN))
+            env, to_confirm = scopes.enter_context(batching.deferring(env, batching.DEFER_MO_CONFIRM))
+            res = super(StockRule, self.with_env(env))._run_manufacture(procurements)
+            for productions in batching.collected(to_confirm, batching.DEFER_MO_CONFIRM).values():
+                productions.action_confirm()
+            if outermost:
+                for moves in batching.collected(to_assign, batching.DEFER_ASSIGN).values():
+                    moves._mto_assign_in_tree_order()
+        return res
+
+    def _get_procurements_to_merge_groupby(self, procurement):
+        """Purchases for different order lines never merge into one RFQ line (Buy rule)."""
+        return (*super()._get_procurements_to_merge_groupby(procurement),
+                procurement.values.get("mto_sale_line_id") or False)
 
     def _make_mo_get_domain(self, procurement, bom):
         """An order line's production is never merged into another line's or order's MO.
