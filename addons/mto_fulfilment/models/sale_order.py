@@ -8,14 +8,13 @@ from markupsafe import Markup
 from odoo import api, fields, models, sql_db
 from odoo.exceptions import ConcurrencyError, UserError
 
+from . import batching
 from .sale_order_line import MTO_STRATEGIES
 
 _logger = logging.getLogger(__name__)
 
 # advisory lock class of "confirming make-to-order orders of a company" (object id: the company)
 CONFIRM_LOCK = 0x6D746F
-
-from . import batching
 
 FULFILMENT_STATES = [
     ("quotation", "Quotation"),
