@@ -12,6 +12,7 @@ CAUSES = [  # (category, words in the add-on's mto_risk_cause)
     ("capacity: breakdown / time off", ("time off",)),
     ("capacity: work order overrun", ("now takes",)),
     ("capacity: booked outside the promise", ("capacity taken",)),
+    ("material: production waits for components", ("waiting for",)),
     ("capacity: production running late", ("runs late",)),
     ("stock lost", ("lost",)),
 ]

@@ -66,6 +66,17 @@ class MrpProduction(models.Model):
             or any(m.picked for m in self.move_raw_ids)
         )
 
+    def _mto_late_cause(self):
+        """Why this order is past its planned end, in the words of the at-risk activity: the
+        components it still waits for, else work behind schedule."""
+        self.ensure_one()
+        waiting = self.move_raw_ids.filtered(
+            lambda m: m.state in ("confirmed", "waiting", "partially_available")).product_id
+        if waiting:
+            names = ", ".join(waiting[:3].mapped("display_name")) + (", …" if len(waiting) > 3 else "")
+            return self.env._("%(mo)s runs late: waiting for %(components)s", mo=self.name, components=names)
+        return self.env._("%(mo)s runs late: work behind schedule", mo=self.name)
+
     def _mto_set_quantity(self, qty):
         """Set the quantity (product UoM) of a not-started order; its sub-orders follow in proportion."""
         self.ensure_one()

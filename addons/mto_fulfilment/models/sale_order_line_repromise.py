@@ -95,8 +95,7 @@ class SaleOrderLine(models.Model):
             ("state", "in", ("confirmed", "progress", "to_close")), ("mto_sale_line_id", "!=", False),
             ("date_finished", "<", fields.Datetime.now())])
         for production in late:
-            production.mto_sale_line_id._mto_enqueue_repromise(
-                self.env._("%s runs late", production.name))
+            production.mto_sale_line_id._mto_enqueue_repromise(production._mto_late_cause())
         flagged = self.sudo().search(self._mto_open_promised_domain() + [("mto_repromise_needed", "=", True)])
         for start in range(0, len(flagged), BATCH_SIZE):
             flagged[start:start + BATCH_SIZE]._mto_repromise_job()

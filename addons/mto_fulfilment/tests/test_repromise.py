@@ -128,6 +128,20 @@ class TestRepromise(PromiseCase):
             self.assertEqual(sorted((b.workcenter_id, b.start, b.end) for b in together[line].bookings), booked)
             self.assertEqual(together[line].promise_date, line.mto_promise_date)
 
+    def test_late_production_names_its_cause(self):
+        """The watchdog cron re-promises lines whose MO is past its planned end and says why:
+        the components it waits for, or work behind schedule."""
+        cabinets = self.confirmed(self.cabinet, 2)  # panels bought for the order, not received
+        stools = self.confirmed(self.stool, 1)  # legs in stock
+        with freeze_time("2026-12-21 08:00:00"):
+            self.env["sale.order.line"]._mto_cron_repromise()
+        cabinet_mo = cabinets.order_line.mto_production_ids
+        self.assertEqual(cabinets.order_line.mto_risk_cause,
+                         f"{cabinet_mo.name} runs late: waiting for Panel")
+        stool_mo = stools.order_line.mto_production_ids
+        self.assertEqual(stools.order_line.mto_risk_cause, f"{stool_mo.name} runs late: work behind schedule")
+        self.assertTrue(cabinets.mto_at_risk and stools.mto_at_risk)
+
     def test_burst_of_triggers_queues_one_job_per_batch(self):
         cabinets = self.confirmed(self.cabinet, 2)
         po_line = self.panel_po_line(cabinets)
