@@ -212,7 +212,8 @@ class MtoPromise(models.AbstractModel):
             workcenters = self.env["mrp.workcenter"].sudo().browse(
                 {op.workcenter_id for data in boms.values() for op in data["bom"].operations})
             self._lock_workcenters((workcenters | workcenters.alternative_workcenter_ids).ids)
-        workcenters = self._load_workcenters(boms, now, overdue_by_line=overdue_by_line, fresh=lock)
+        workcenters = self._load_workcenters(boms, now, overdue_by_line=overdue_by_line, fresh=lock,
+                                             company=company)
         free_qty, supply, demand = self._load_material(
             all_products, warehouse, now, exclude_sale_lines)
         for product in self._components_to_order(all_products - products, warehouse):
@@ -443,7 +444,7 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _load_workcenters(self, boms, now, overdue_by_line=None, fresh=False):
+    def _load_workcenters(self, boms, now, overdue_by_line=None, fresh=False, company=None):
         """Workcenters of all operations (and their alternatives), with calendars and load.
 
         The load is what is booked from now on, plus the overdue work (`_overdue_work`) queued
@@ -452,6 +453,7 @@ class MtoPromise(models.AbstractModel):
         a re-promise which of that queued work is each line's own.
         With `fresh` (work centers locked), the load also includes what other transactions committed
         after this one's snapshot was taken: the confirmation we waited for at the lock.
+        `company`'s capacity reserve lowers every work center's planning efficiency.
         """
         ids = {op.workcenter_id for data in boms.values() for op in data["bom"].operations}
         workcenters = self.env["mrp.workcenter"].sudo().browse(sorted(ids))
@@ -496,6 +498,9 @@ class MtoPromise(models.AbstractModel):
             if overdue_by_line is not None and line_id:
                 overdue_by_line[line_id][wc_id] += placed
         result = {}
+        company = company or self.env.company
+        reserve = min(max(company.mto_capacity_reserve or 0.0, 0.0), 99.0)
+        speed = self._observed_speed(workcenters, now) if company.mto_learn_durations else {}
         for workcenter in workcenters:
             capacities = {
                 c.product_id.id: (c.capacity, c.time_start, c.time_stop)
@@ -503,7 +508,9 @@ class MtoPromise(models.AbstractModel):
             }
             result[workcenter.id] = Workcenter(
                 id=workcenter.id, name=workcenter.name,
-                time_efficiency=workcenter.time_efficiency or 100.0,
+                # the company's capacity reserve: operations are booked on a share of the time
+                time_efficiency=(workcenter.time_efficiency or 100.0) * (1.0 - reserve / 100.0)
+                * speed.get(workcenter.id, 1.0),
                 time_start=workcenter.time_start, time_stop=workcenter.time_stop,
                 capacities=capacities,
                 alternative_ids=workcenter.alternative_workcenter_ids.ids,
@@ -511,6 +518,16 @@ class MtoPromise(models.AbstractModel):
                 booked=booked.get(workcenter.id, []),
             )
         return result
+
+    @api.model
+    def _observed_speed(self, workcenters, now, days=90):
+        """{workcenter id: factor <= 1}: expected / real duration of the work orders done on it in
+        the last `days` days, when they ran longer than expected (one grouped query)."""
+        rows = self.env["mrp.workorder"].sudo()._read_group(
+            [("workcenter_id", "in", workcenters.ids), ("state", "=", "done"),
+             ("date_finished", ">=", now - timedelta(days=days)), ("duration_expected", ">", 0)],
+            ["workcenter_id"], ["duration_expected:sum", "duration:sum"])
+        return {workcenter.id: expected / real for workcenter, expected, real in rows if real > expected > 0}
 
     @api.model
     def _overdue_work(self, workcenters, now):

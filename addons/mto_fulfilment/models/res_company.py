@@ -14,6 +14,22 @@ class ResCompany(models.Model):
         help="How many of the vendor's latest receipts (purchase order lines received, backorders "
              "included) the reliability buffer is learnt from.")
 
+    mto_capacity_reserve = fields.Float(
+        string="Capacity reserve (%)", default=0.0,
+        help="Share of every work center's working time that promises leave free, so that work "
+             "running longer than expected, breakdowns and small rush jobs do not push the whole "
+             "plan: an operation is booked on (100 - reserve) % of the time it would use. 0 books "
+             "work back to back.")
+
+    mto_learn_durations = fields.Boolean(
+        string="Plan with observed work order durations", default=False,
+        help="Promises plan each work center at the speed its work orders of the last 90 days "
+             "really had (real duration against expected duration of the done work orders), when "
+             "they ran longer than expected; without it, at the speed the routings say.")
+
+    _mto_capacity_reserve_range = models.Constraint(
+        "CHECK(mto_capacity_reserve >= 0 AND mto_capacity_reserve < 100)",
+        "The capacity reserve must be at least 0 % and less than 100 %.")
     _mto_vendor_buffer_percentile_range = models.Constraint(
         "CHECK(mto_vendor_buffer_percentile >= 0 AND mto_vendor_buffer_percentile <= 100)",
         "The vendor reliability percentile must be between 0 and 100.")

@@ -5,11 +5,13 @@ Cabinet = 2 x Panel (bought, vendor delay 3 days) + operation Assembly, 120 min 
 """
 from datetime import date, datetime
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common_promise import NOW, PromiseCase
 
@@ -29,6 +31,37 @@ class TestPromise(PromiseCase):
         self.assertEqual(result[0]["promise_date"], "2026-12-10")
         self.assertEqual(result[0]["sale_line_id"], line.id)
         self.assertIn("Panel", line.mto_promise_explanation)
+
+    def test_capacity_reserve_leaves_slack_on_work_centers(self):
+        """A 20 % reserve books 240 min of assembly on 300 min of the calendar."""
+        self.company.mto_capacity_reserve = 20
+        order = self.quotation()
+        order.action_mto_promise()
+        line = order.order_line
+        # panels Thu 10 08:00; 300 min: 08:00-12:00 + 13:00-14:00
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 10, 14, 0))
+        order.action_confirm()
+        leave = line.mto_production_ids.workorder_ids.leave_id
+        self.assertEqual((leave.date_from, leave.date_to),
+                         (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 14, 0)))
+        with self.assertRaises(psycopg2.errors.CheckViolation), self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            self.company.mto_capacity_reserve = 100
+            self.env.flush_all()
+
+    def test_observed_durations_slow_the_plan_down(self):
+        """Done assembly work took 150 min where 120 were expected: with learning on, 240 min of
+        expected work is planned as 300 min."""
+        production = self.env["mrp.production"].create({"product_id": self.cabinet.id, "product_qty": 1})
+        production.action_confirm()
+        workorder = production.workorder_ids
+        self.assertEqual(workorder.duration_expected, 120)
+        workorder.write({"duration": 150, "state": "done", "date_finished": datetime(2026, 12, 4, 12, 0)})
+        order = self.quotation()
+        order.action_mto_promise()
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 12, 0), "learning off")
+        self.company.mto_learn_durations = True
+        order.action_mto_promise()
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 14, 0))
 
     def test_explanation_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
