@@ -18,7 +18,7 @@ class ResCompany(models.Model):
         string="Capacity reserve (%)", default=0.0,
         help="Share of every work center's working time that promises leave free, so that work "
              "running longer than expected, breakdowns and small rush jobs do not push the whole "
-             "plan: an operation is booked on (100 - reserve) % of the time it would use. 0 books "
+             "plan: an operation is booked on (100 - reserve) percent of the time it would use. 0 books "
              "work back to back.")
 
     mto_learn_durations = fields.Boolean(
@@ -29,7 +29,7 @@ class ResCompany(models.Model):
 
     _mto_capacity_reserve_range = models.Constraint(
         "CHECK(mto_capacity_reserve >= 0 AND mto_capacity_reserve < 100)",
-        "The capacity reserve must be at least 0 % and less than 100 %.")
+        "The capacity reserve must be at least 0 and less than 100 (percent).")
     _mto_vendor_buffer_percentile_range = models.Constraint(
         "CHECK(mto_vendor_buffer_percentile >= 0 AND mto_vendor_buffer_percentile <= 100)",
         "The vendor reliability percentile must be between 0 and 100.")
