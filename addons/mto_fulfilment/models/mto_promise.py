@@ -409,7 +409,8 @@ class MtoPromise(models.AbstractModel):
         supply = defaultdict(list)
         incoming = Move._read_group(base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"])
         arrival = self._purchase_arrivals(
-            self.env["purchase.order.line"].union(*[pol for _p, _d, pol, _q in incoming if pol]), warehouse.company_id)
+            self.env["purchase.order.line"].sudo().union(*[pol for _p, _d, pol, _q in incoming if pol]),
+            warehouse.company_id)
         for product, date, po_line, qty in incoming:
             when = (arrival.get(po_line.id) or date) if po_line else date
             supply[product.id].append((max(now, when), qty))
@@ -431,6 +432,8 @@ class MtoPromise(models.AbstractModel):
         """
         if not po_lines:
             return {}
+        # the plant's purchase dates, also for a salesperson who may not read purchase orders
+        po_lines = po_lines.sudo()
         buffers = self._vendor_buffers(po_lines.partner_id, company)
         result = {}
         for po_line in po_lines:

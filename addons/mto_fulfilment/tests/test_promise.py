@@ -63,6 +63,21 @@ class TestPromise(PromiseCase):
         order.action_mto_promise()
         self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 14, 0))
 
+    def test_salesperson_promises_with_purchases_on_the_way(self):
+        """A salesperson may not read purchase orders; the promise still counts their dates."""
+        purchase = self.env["purchase.order"].create({
+            "partner_id": self.vendor.id,
+            "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 10,
+                                           "date_planned": datetime(2026, 12, 9, 8, 0)})]})
+        purchase.button_confirm()
+        seller = new_test_user(self.env, "mto_seller_po", groups="sales_team.group_sale_salesman")
+        order = self.env["sale.order"].with_user(seller).create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.cabinet.id, "product_uom_qty": 2})]})
+        result = order.action_mto_promise()
+        self.assertEqual(result[0]["promise_date"], "2026-12-10")
+        self.assertEqual(order.order_line.mto_promise_date, date(2026, 12, 10))
+
     def test_explanation_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         order = self.quotation().with_context(lang="fr_FR")
