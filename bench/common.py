@@ -92,3 +92,23 @@ class Row:
     notes: list = field(default_factory=list)
     error: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+def replace_section(path, begin, end, section, after=None):
+    """Write `section` (which starts with `begin` and ends with `end`) into the Markdown file at
+    `path`: in place of the previous one, else right after the `after` marker, else at the end."""
+    text = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+    section = section.rstrip("\n")
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + section + rest.split(end, 1)[1]
+    elif after and after in text:
+        head, tail = text.split(after, 1)
+        text = head + after + "\n\n" + section + tail
+    else:
+        text = text + "\n" + section + "\n"
+    with open(path, "w") as f:
+        f.write(text)

@@ -19,7 +19,7 @@ import subprocess
 import time
 import traceback
 
-from .common import REPO, odoo_setup
+from .common import REPO, odoo_setup, replace_section
 from .volume import VOL_DB, _copy_db, _db_exists, _drop, _odoo_bin, _psql, say
 
 PIVOT_DB = "mto_vol_pivot"
@@ -144,16 +144,7 @@ def markdown(info, result):
 
 
 def write_markdown(path, section):
-    with open(path) as f:
-        text = f.read()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        marker = "<!-- volume:end -->"
-        text = text.replace(marker, marker + "\n\n" + section, 1) if marker in text else text + "\n" + section + "\n"
-    with open(path, "w") as f:
-        f.write(text)
+    replace_section(path, BEGIN, END, section, after="<!-- volume:end -->")
 
 
 def main_pivot(args):

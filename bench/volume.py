@@ -42,7 +42,7 @@ import xmlrpc.client
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from .common import REPO, TZ_NAME, odoo_setup
+from .common import REPO, TZ_NAME, odoo_setup, replace_section
 
 SOURCE_DB = "mto_bench_mto_s1"
 VOL_DB = "mto_vol_10k"
@@ -920,20 +920,7 @@ def markdown(info, result, build_seconds, profile=None):
 
 
 def write_markdown(path, section):
-    old = ""
-    if os.path.exists(path):
-        with open(path) as f:
-            old = f.read()
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    elif "<!-- bench:end -->" in old:
-        head, tail = old.split("<!-- bench:end -->", 1)
-        text = head + "<!-- bench:end -->\n\n" + section.rstrip("\n") + tail
-    else:
-        text = old + "\n" + section
-    with open(path, "w") as f:
-        f.write(text)
+    replace_section(path, BEGIN, END, section, after="<!-- bench:end -->")
 
 
 def main_volume(args):

@@ -395,6 +395,13 @@ class MtoPromise(models.AbstractModel):
         rank = max(1, math.ceil(percentile / 100.0 * len(values)))
         return float(math.ceil(round(values[rank - 1], 2)))
 
+    @staticmethod
+    def _warehouse_flows(location):
+        """Move domains (into the warehouse, out of it) that count as supply and demand."""
+        inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
+        outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
+        return inside, outside
+
     @api.model
     def _load_material(self, products, warehouse, now, exclude_sale_lines=None):
         """Free stock now, incoming supply and already-promised demand, per product."""
@@ -404,8 +411,7 @@ class MtoPromise(models.AbstractModel):
         base = [("product_id", "in", products.ids), ("state", "in", ACTIVE_MOVE_STATES)]
         if exclude_sale_lines:
             base.append(("sale_line_id", "not in", exclude_sale_lines.ids))
-        inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
-        outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
+        inside, outside = self._warehouse_flows(location)
         supply = defaultdict(list)
         incoming = Move._read_group(base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"])
         arrival = self._purchase_arrivals(
@@ -750,8 +756,7 @@ class MtoPromise(models.AbstractModel):
         location = warehouse.view_location_id
         Move = self.env["stock.move"].sudo()
         base = [("product_id", "in", list(product_ids)), ("state", "in", ACTIVE_MOVE_STATES)]
-        inside = ["&", ("location_dest_id", "child_of", location.id), "!", ("location_id", "child_of", location.id)]
-        outside = ["&", ("location_id", "child_of", location.id), "!", ("location_dest_id", "child_of", location.id)]
+        inside, outside = self._warehouse_flows(location)
         demand = defaultdict(lambda: defaultdict(list))
         supply = defaultdict(lambda: defaultdict(list))
         owners = (
