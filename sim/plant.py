@@ -706,7 +706,7 @@ class Simulation:
             self.events["overruns_reported"] += 1
         finish = self.intervals[wc_id].advance(self.now, minutes)
         self.running[wc_id] = {"wo": wo_id, "start": self.now, "finish": finish, "minutes": minutes,
-                               "expected": expected}
+                               "expected": expected, "plan": info["plan"]}
         self.running_ids.add(wo_id)
         self.timing["workorders"] += _wall() - t
 
@@ -723,7 +723,8 @@ class Simulation:
         self.wc_busy[wc_id] += run["minutes"]
         self.wo_log.append({"wc": self.wc_name[wc_id], "start": run["start"].isoformat(),
                             "finish": self.now.isoformat(), "minutes": round(run["minutes"], 1),
-                            "expected": round(run["expected"], 1), "mo": wo.production_id.id})
+                            "expected": round(run["expected"], 1), "mo": wo.production_id.id,
+                            "planned_start": run["plan"].isoformat() if run["plan"].year < 2999 else None})
         self.stat["wo_done"] += 1
         mo = wo.production_id
         self.timing["workorders"] += _wall() - t

@@ -145,3 +145,21 @@ def test_first_free_time_queues_overdue_work_in_the_gaps():
     ]
     assert first_free_time(working, booked, day.replace(hour=8), 0) == []
     assert first_free_time(working, [], day.replace(hour=18), 60) == []   # past the horizon
+
+
+def test_working_minutes_counts_time_logs_in_working_hours_only():
+    from datetime import datetime
+
+    from planning import working_minutes
+
+    mon, tue = datetime(2026, 3, 2), datetime(2026, 3, 3)
+    working = [(d.replace(hour=h0), d.replace(hour=h1)) for d in (mon, tue) for h0, h1 in ((8, 12), (13, 17))]
+    # a work order left running from Monday 15:00 to Tuesday 09:30: 2 h + 1.5 h of work, not 18.5 h
+    assert working_minutes(working, [(mon.replace(hour=15), tue.replace(hour=9, minute=30))]) == 210
+    # two operators logging the same hour at once take the work center for one hour
+    both = [(mon.replace(hour=8), mon.replace(hour=9)), (mon.replace(hour=8, minute=30), mon.replace(hour=9))]
+    assert working_minutes(working, both) == 60
+    # over lunch: 11:30-13:30 is one hour of work
+    assert working_minutes(working, [(mon.replace(hour=11, minute=30), mon.replace(hour=13, minute=30))]) == 60
+    assert working_minutes(working, [(mon.replace(hour=18), mon.replace(hour=20))]) == 0
+    assert working_minutes(working, []) == 0

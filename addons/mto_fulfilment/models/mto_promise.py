@@ -30,11 +30,13 @@ from ..planning import (
     Workcenter,
     first_free_time,
     translation,
+    working_minutes,
 )
 
 _logger = logging.getLogger(__name__)
 
 MAX_BOM_DEPTH = 12
+MAX_OVERRUN = 3.0   # a done work order counts for learning as at most this many times its expected time
 ACTIVE_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 
 
@@ -456,8 +458,9 @@ class MtoPromise(models.AbstractModel):
     def _load_workcenters(self, boms, now, overdue_by_line=None, fresh=False, company=None):
         """Workcenters of all operations (and their alternatives), with calendars and load.
 
-        The load is what is booked from now on, plus the overdue work (`_overdue_work`) queued
-        in the first free working time: it still has to be done, before what is planned later.
+        The load is what is booked from now on, plus the work its booked slots no longer hold
+        (`_work_beyond_bookings`) queued in the first free working time after them: it still has
+        to be done, before what is planned later.
         `overdue_by_line` ({sale line id: {workcenter id: [intervals]}}, filled when given) tells
         a re-promise which of that queued work is each line's own.
         With `fresh` (work centers locked), the load also includes what other transactions committed
@@ -501,8 +504,8 @@ class MtoPromise(models.AbstractModel):
             for leave_id, resource_id, date_from, date_to in self._committed_bookings(workcenters.resource_id, now):
                 if leave_id not in seen:
                     booked[by_resource[resource_id]].append((date_from, date_to))
-        for wc_id, minutes, line_id in self._overdue_work(workcenters, now):
-            placed = first_free_time(working[wc_id], booked[wc_id], now, minutes)
+        for wc_id, minutes, after, line_id in self._work_beyond_bookings(workcenters, now, working):
+            placed = first_free_time(working[wc_id], booked[wc_id], after, minutes)
             booked[wc_id] += placed
             if overdue_by_line is not None and line_id:
                 overdue_by_line[line_id][wc_id] += placed
@@ -531,27 +534,89 @@ class MtoPromise(models.AbstractModel):
     @api.model
     def _observed_speed(self, workcenters, now, days=90):
         """{workcenter id: factor <= 1}: expected / real duration of the work orders done on it in
-        the last `days` days, when they ran longer than expected (one grouped query)."""
-        rows = self.env["mrp.workorder"].sudo()._read_group(
+        the last `days` days, when they ran longer than expected.
+
+        Real is the time logged on each work order counted in its work center's working hours
+        (`_worked_minutes`), at most `MAX_OVERRUN` times what was expected: a timer forgotten for
+        a week is not what the next order will take.
+        """
+        workorders = self.env["mrp.workorder"].sudo().search_fetch(
             [("workcenter_id", "in", workcenters.ids), ("state", "=", "done"),
              ("date_finished", ">=", now - timedelta(days=days)), ("duration_expected", ">", 0)],
-            ["workcenter_id"], ["duration_expected:sum", "duration:sum"])
-        return {workcenter.id: expected / real for workcenter, expected, real in rows if real > expected > 0}
+            ["workcenter_id", "duration_expected", "duration"])
+        worked = self._worked_minutes(workorders, now)
+        expected, real = defaultdict(float), defaultdict(float)
+        for workorder in workorders:
+            wc_id = workorder.workcenter_id.id
+            expected[wc_id] += workorder.duration_expected
+            real[wc_id] += min(worked.get(workorder.id) or workorder.duration,
+                               MAX_OVERRUN * workorder.duration_expected)
+        return {wc_id: expected[wc_id] / real[wc_id] for wc_id in expected if real[wc_id] > expected[wc_id] > 0}
 
     @api.model
-    def _overdue_work(self, workcenters, now):
-        """[(workcenter id, minutes, sale line id)] of open work orders whose booked slot has ended
-        before `now` (waiting for material, or running longer than booked): their expected
-        duration less the time already worked, in the order they were booked."""
+    def _worked_minutes(self, workorders, now):
+        """{work order id: minutes its time logs took its work center, in working hours}.
+
+        Odoo's `duration` is wall-clock time: a work order started at 15:00 and finished the next
+        morning logs the night. Work orders without productive time logs are left out (their
+        `duration` was typed in). A fixed number of queries (one per calendar).
+        """
+        if not workorders:
+            return {}
+        logs = self.env["mrp.workcenter.productivity"].sudo().search_fetch(
+            [("workorder_id", "in", workorders.ids), ("loss_id.loss_type", "in", ("productive", "performance"))],
+            ["workorder_id", "date_start", "date_end"])
+        spans = defaultdict(list)
+        for log in logs:
+            date_end = log.date_end or now
+            if date_end > log.date_start:
+                spans[log.workorder_id.id].append((log.date_start, date_end))
+        if not spans:
+            return {}
+        start = pytz.utc.localize(min(s for logs in spans.values() for s, _e in logs))
+        end = pytz.utc.localize(max(now, max(e for logs in spans.values() for _s, e in logs)))
+        logged = workorders.filtered(lambda w: w.id in spans)
+        working = {}
+        for calendar in logged.workcenter_id.resource_calendar_id:
+            members = logged.workcenter_id.filtered(lambda w, c=calendar: w.resource_calendar_id == c)
+            intervals = calendar._work_intervals_batch(
+                start, end, resources=members.resource_id, tz=pytz.timezone(calendar.tz or "UTC"))
+            for workcenter in members:
+                working[workcenter.id] = [
+                    (_naive_utc(s), _naive_utc(e)) for s, e, _r in intervals[workcenter.resource_id.id]]
+        result = {}
+        for workorder in logged:
+            calendar = working.get(workorder.workcenter_id.id)
+            minutes = working_minutes(calendar, spans[workorder.id]) if calendar is not None else 0.0
+            if minutes > 0:
+                result[workorder.id] = minutes
+        return result
+
+    @api.model
+    def _work_beyond_bookings(self, workcenters, now, working):
+        """[(workcenter id, minutes, sale line id)]: open work that its booked slot no longer holds.
+
+        A work order whose slot has begun may not fit what is left of it: it waited for material
+        (its whole slot may have passed), started late (Odoo shortens the slot to start now), or
+        runs longer than booked. Its expected duration less the time worked (`_worked_minutes`),
+        less the working time its slot still has, is queued after the slot; in booking order.
+        """
         workorders = self.env["mrp.workorder"].sudo().search([
             ("workcenter_id", "in", workcenters.ids), ("state", "not in", ("done", "cancel")),
             ("production_id.state", "in", ("confirmed", "progress", "to_close")),
-            ("leave_id.date_to", "<=", now)])
+            ("leave_id.date_from", "<=", now)])
+        worked = self._worked_minutes(workorders, now)
         result = []
         for workorder in workorders.sorted(lambda w: (w.leave_id.date_to, w.id)):
-            left = (workorder.duration_expected or 0.0) - (workorder.duration or 0.0)
-            if left > 0:
-                result.append((workorder.workcenter_id.id, left, workorder.production_id.mto_sale_line_id.id))
+            # without time logs, a typed-in duration (Odoo's is not reliable while a timer runs)
+            done = worked.get(workorder.id, max(workorder.duration, 0.0) if workorder.state != "progress" else 0.0)
+            left = (workorder.duration_expected or 0.0) - done
+            wc_id = workorder.workcenter_id.id
+            leave = workorder.leave_id
+            if leave.date_to > now:
+                left -= working_minutes(working[wc_id], [(max(now, leave.date_from), leave.date_to)])
+            if left > 0.5:
+                result.append((wc_id, left, max(now, leave.date_to), workorder.production_id.mto_sale_line_id.id))
         return result
 
     # ------------------------------------------------------------- booking

@@ -7,7 +7,7 @@ computes promise dates from it in memory, deterministically, and testable withou
 from .capacity import CapacityBoard, Slot, minutes_to_timedelta, operation_minutes
 from .errors import PlanningError, PlanningInputError
 from .i18n import _, translation
-from .intervals import WorkTimeline, first_free_time, merge_intervals, subtract_intervals
+from .intervals import WorkTimeline, first_free_time, merge_intervals, subtract_intervals, working_minutes
 from .material import Ledger
 from .promise import Planner, promise_lines
 from .results import (
@@ -54,5 +54,6 @@ __all__ = [
     "operation_minutes",
     "promise_lines",
     "subtract_intervals",
+    "working_minutes",
     "translation",
 ]

@@ -70,6 +70,26 @@ def first_free_time(
     return result
 
 
+def working_minutes(working: Iterable[Interval], spans: Iterable[Interval]) -> float:
+    """Minutes of ``spans`` that fall in ``working`` time; overlapping spans count once.
+
+    Why: Odoo's time logs measure a work order in wall-clock time, so one left running over
+    night or a weekend reads as many hours of work. Counted in its work center's working hours,
+    it measures how long the work center was really taken.
+    """
+    total = ZERO
+    calendar = merge_intervals(working)
+    ends = [e for _s, e in calendar]
+    for start, end in merge_intervals(spans):
+        i = bisect_right(ends, start)
+        while i < len(calendar) and calendar[i][0] < end:
+            overlap = min(end, calendar[i][1]) - max(start, calendar[i][0])
+            if overlap > ZERO:
+                total += overlap
+            i += 1
+    return total.total_seconds() / 60.0
+
+
 class WorkTimeline:
     """Working intervals of one resource plus its booked intervals (capacity 1).
 

@@ -42,6 +42,20 @@ class TestOverdueWork(PromiseCase):
         order.action_mto_promise()
         self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 12, 0))
 
+    def test_work_started_late_counts_what_is_left_in_working_hours(self):
+        """Started on Friday 16:00, after its Friday 08-12 slot, and still running on Monday 08:00:
+        the timer ran 64 hours but the work center worked 60 min of the 240; 180 min are left."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        production = self.overdue_production()
+        with freeze_time("2026-12-04 16:00:00"):
+            production.workorder_ids.button_start()
+        with freeze_time(NOW):
+            order = self.quotation()
+            order.action_mto_promise()
+        # left 180 min: Monday 08-11; this order's 240 min: 11-12 + 13-16
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 16, 0))
+
     @freeze_time(NOW)
     def test_starting_a_planned_production_keeps_its_other_slots(self):
         """Odoo unplans a production whose start moves; its first work order starting must not."""

@@ -63,6 +63,22 @@ class TestPromise(PromiseCase):
         order.action_mto_promise()
         self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 14, 0))
 
+    def test_learning_counts_time_logs_in_working_hours(self):
+        """A 120-min work order timed from Thursday 16:00 to Friday 09:30 took the work center 150 min
+        (60 + 90), not the 17.5 hours its timer shows: the plan slows down as in the test above."""
+        production = self.env["mrp.production"].create({"product_id": self.cabinet.id, "product_qty": 1})
+        production.action_confirm()
+        workorder = production.workorder_ids
+        with freeze_time("2026-12-03 16:00:00"):
+            workorder.button_start()
+        with freeze_time("2026-12-04 09:30:00"):
+            workorder.button_finish()
+        self.assertGreater(workorder.duration, 1000, "Odoo's duration is wall-clock time")
+        self.company.mto_learn_durations = True
+        order = self.quotation()
+        order.action_mto_promise()
+        self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 14, 0))
+
     def test_salesperson_promises_with_purchases_on_the_way(self):
         """A salesperson may not read purchase orders; the promise still counts their dates."""
         purchase = self.env["purchase.order"].create({
