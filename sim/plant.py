@@ -311,7 +311,7 @@ class Simulation:
         day_end = local_dt(day, 17, 30)
         self.morning(day)
         events = []
-        for t, kind, payload in self.day_demand(day) + self.day_breakdowns(day):
+        for t, kind, payload in self.day_demand(day) + self.day_breakdowns(day) + self.day_crons(day):
             events.append((t, kind, payload))
         events.sort(key=lambda e: (e[0], e[1]))
         ext = []
@@ -342,6 +342,8 @@ class Simulation:
                     self.new_order(payload)
                 elif kind == "breakdown":
                     self.breakdown(*payload)
+                elif kind == "cron":
+                    self.hourly_cron()
             elif what == "vendor":
                 _t, _s, kind, payload = heapq.heappop(self.vendor_events)
                 self.vendor_event(kind, payload)
@@ -568,6 +570,18 @@ class Simulation:
         self._load_workorders()
         self._refresh_ready()
         self.ship_ready(so)
+
+    # ------------------------------------------------------------------ hourly crons
+    def day_crons(self, day):
+        """The add-on's hourly cron that re-plans orders whose components are late, every working hour."""
+        return [(local_dt(day, hour), "cron", None) for hour in range(8, 18)]
+
+    def hourly_cron(self):
+        t = _wall()
+        self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.timing["replan_cron"] += _wall() - t
+        self._load_workorders()
+        self._refresh_ready()
 
     # ------------------------------------------------------------------ breakdowns
     def day_breakdowns(self, day):

@@ -5,6 +5,7 @@ from . import sale_order_line
 from . import sale_order_line_repromise
 from . import sale_order
 from . import mrp_production
+from . import mrp_production_replan
 from . import stock_rule
 from . import stock_move
 from . import stock_move_line

@@ -8,3 +8,4 @@ from . import test_ui_tours
 from . import test_vendor_reliability
 from . import test_overdue_work
 from . import test_promise_material
+from . import test_replan_late_work

@@ -1,0 +1,54 @@
+import logging
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class MrpProduction(models.Model):
+    """Late work is re-planned where promises counted it, not run in front of promised work."""
+
+    _inherit = "mrp.production"
+
+    @api.model
+    def _mto_cron_replan_late_work(self, limit=200):
+        """Re-plan the planned, not started manufacturing orders whose booked start has come while
+        their components are still missing (late purchase, late sub-assembly).
+
+        Left as it is, such an order's slot passes unused, and when its components arrive its
+        work orders are the earliest planned on the shop floor's list: they run first and push
+        every order planned after them, promised ones included. A promise, though, counts late
+        work in the first free working time (`mto.promise._work_beyond_bookings`). Re-planning
+        makes the shop floor's plan the same: the order's work orders get the first free slots
+        from when its components are expected (their forecast date) with Odoo's own planning,
+        and the order lines planned on those work centers are re-promised as for any capacity
+        taken. Orders whose components are there but whose work center is behind keep their place
+        in the queue. Runs from an hourly cron; `limit` bounds one run.
+        """
+        now = fields.Datetime.now()
+        productions = self.search([
+            ("state", "=", "confirmed"), ("is_planned", "=", True), ("date_start", "<", now),
+            ("reservation_state", "!=", "assigned"), ("workorder_ids", "!=", False),
+        ], order="date_start, id", limit=limit)
+        # in booked order: sub-assemblies are booked before the orders they feed, whose components
+        # are then expected at the sub-assemblies' new finish
+        for production in productions:
+            if production.state != "confirmed" or production.workorder_ids.filtered(
+                    lambda w: w.state in ("progress", "done")):
+                continue
+            missing = production.move_raw_ids.filtered(
+                lambda m: m.state not in ("assigned", "done", "cancel"))
+            if not missing:
+                continue
+            missing.invalidate_recordset(["forecast_expected_date", "forecast_availability"])
+            expected = [d for d in missing.mapped("forecast_expected_date") if d]
+            start = max([now, *expected])
+            production._mto_replan_from(start)
+        return True
+
+    def _mto_replan_from(self, start):
+        """Book this order's open work orders in the first free slots from `start` (Odoo's planning)."""
+        self.ensure_one()
+        _logger.info("MTO: re-planning %s from %s (components missing at its booked start)", self.name, start)
+        self.with_context(force_date=True).date_start = start
+        self._plan_workorders(replan=True)

@@ -1,0 +1,71 @@
+"""Late components: the order's work is re-planned from their expected date (hand-computed).
+
+Calendar Mon-Fri 08-12 + 13-17 UTC; now Monday 2026-12-07 08:00. A Cabinet MO of 2 (240 min on
+Assembly) was planned on Friday 2026-12-04 08:00-12:00; its 4 panels come with a purchase on
+Wednesday 2026-12-09 08:00, where Assembly is already taken 08:00-09:00.
+"""
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common_promise import NOW, PromiseCase
+
+
+@tagged("post_install", "-at_install")
+class TestReplanLateWork(PromiseCase):
+    def planned_production(self, qty):
+        production = self.env["mrp.production"].create({"product_id": self.cabinet.id, "product_qty": qty,
+                                                        "bom_id": self.bom.id})
+        production.action_confirm()
+        production.button_plan()
+        return production
+
+    def test_production_waiting_for_components_is_replanned_from_their_arrival(self):
+        self.panels_from_stock()
+        with freeze_time("2026-12-04 08:00:00"):
+            late = self.planned_production(2)
+            purchase = self.env["purchase.order"].create({
+                "partner_id": self.vendor.id,
+                "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 4,
+                                               "date_planned": datetime(2026, 12, 9, 8, 0)})]})
+            purchase.button_confirm()
+            self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 2)
+            ready = self.planned_production(1)
+            ready.action_assign()
+        self.assertEqual(late.workorder_ids.leave_id.date_from, datetime(2026, 12, 4, 8, 0))
+        self.assertEqual(ready.reservation_state, "assigned")
+        ready_slot = (ready.workorder_ids.date_start, ready.workorder_ids.date_finished)
+        self.assertEqual(ready_slot, (datetime(2026, 12, 4, 13, 0), datetime(2026, 12, 4, 15, 0)))
+        with freeze_time(NOW):
+            self.book(datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 9, 0))
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        # 240 min from Wednesday 09:00: 09-12 + 13-14
+        leave = late.workorder_ids.leave_id
+        self.assertEqual((leave.date_from, leave.date_to), (datetime(2026, 12, 9, 9, 0), datetime(2026, 12, 9, 14, 0)))
+        self.assertEqual((late.date_start, late.date_finished),
+                         (datetime(2026, 12, 9, 9, 0), datetime(2026, 12, 9, 14, 0)))
+        self.assertTrue(late.is_planned)
+        # its components are here: it keeps its place in the queue
+        self.assertEqual((ready.workorder_ids.date_start, ready.workorder_ids.date_finished), ready_slot)
+        # nothing more to do an hour later
+        with freeze_time("2026-12-07 09:00:00"):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertEqual(late.workorder_ids.leave_id.date_from, datetime(2026, 12, 9, 9, 0))
+
+    def test_started_production_is_not_replanned(self):
+        self.panels_from_stock()
+        with freeze_time("2026-12-04 08:00:00"):
+            late = self.planned_production(2)
+            late.workorder_ids.button_start()
+        with freeze_time(NOW):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertEqual(late.workorder_ids.date_start, datetime(2026, 12, 4, 8, 0))
+        self.assertEqual(late.workorder_ids.state, "progress")
+
+    def test_cron_is_scheduled(self):
+        cron = self.env.ref("mto_fulfilment.ir_cron_mto_replan_late_work")
+        self.assertTrue(cron.active)
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "hours"))
