@@ -62,6 +62,7 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
             say(f"{name} was built with seed {info.get('seed')}, not {seed}: use --rebuild")
         if side == "mto":
             _update_addon(name, conf, odoo_src, python, log_dir, say)
+            _fit_horizon(name, say)
         return name, info, 0.0
     t0 = time.perf_counter()
     tmp = f"{name}_tmp"
@@ -86,6 +87,7 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
     if side == "mto":
         _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('{HASH_KEY}', '{_addon_hash()}') "
               f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=tmp)
+        _fit_horizon(tmp, say)
     _psql(f'ALTER DATABASE "{tmp}" RENAME TO "{name}"')
     shutil.rmtree(_filestore(data_dir, name), ignore_errors=True)
     if os.path.isdir(dst_fs):
@@ -93,6 +95,24 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
     seconds = time.perf_counter() - t0
     say(f"{name}: built in {seconds:.0f}s")
     return name, built_info(name), seconds
+
+
+def _fit_horizon(name, say):
+    """Promise horizon (system parameter `mto_fulfilment.horizon_days`) past the booked work.
+
+    The demo multiplies products, orders and MOs by the scale but keeps the plant's 10 work
+    centers: at x20 their booked work reaches about two years ahead, beyond the default 365-day
+    horizon, and no promise could be made. A database whose booked work goes further than the
+    default's last half year gets the booked days plus a year; the others keep the default.
+    """
+    booked = _psql("SELECT COALESCE(CEIL(EXTRACT(EPOCH FROM MAX(date_to) - NOW() AT TIME ZONE 'UTC') / 86400), 0)"
+                   " FROM resource_calendar_leaves WHERE time_type = 'other'", db=name)
+    days = int(float(booked or 0)) + 365
+    if days <= 365 + 180:   # booked within half a year (x1, x5): the default horizon
+        return
+    say(f"{name}: work booked {int(float(booked))} days ahead, promise horizon set to {days} days")
+    _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('mto_fulfilment.horizon_days', '{days}') "
+          f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=name)
 
 
 def _addon_hash():
