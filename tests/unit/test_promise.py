@@ -5,7 +5,7 @@ takes 60 min per unit on the Assembly Line, a Top 30 min per unit on the Saw.
 """
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from planbuild import ASSEMBLY, BOARD, LEG, SAW, TABLE, TOP, at, plant
@@ -382,3 +382,13 @@ def test_leg_bought_to_order_names_vendor_and_buffer():
         "Leg is purchased to order and arrives on 2026-03-09 (from Acme: 1 d to purchase + lead 3 d"
         " + 3 d reliability buffer);"
     )
+
+
+def test_production_buffer_is_added_to_made_goods_and_explained():
+    base = plant(free_qty={LEG: 8, TOP: 2})
+    plain = one(base, mto(2))
+    buffered = one(plant(free_qty={LEG: 8, TOP: 2}, production_buffer_days=2), mto(2))
+    assert buffered.capacity_ready == plain.capacity_ready
+    assert buffered.promise_date == plain.promise_date + timedelta(days=2)
+    assert "production reliability buffer 2 d" in buffered.explanation
+    assert "reliability buffer" not in plain.explanation

@@ -12,6 +12,10 @@ class MrpProduction(models.Model):
         help="The sale order line this order (or the order it feeds, for sub-assemblies) is "
         "made for. Never shared with another order line.",
     )
+    mto_date_planned_finished = fields.Datetime(
+        string="Finish booked at confirmation", copy=False, readonly=True,
+        help="When this order was booked to finish as its order line was confirmed; the production "
+             "reliability buffer of promises learns from how late orders finish against it.")
     mto_sale_order_id = fields.Many2one(
         related="mto_sale_line_id.order_id", string="Made for order", store=True, index=True)
 

@@ -235,6 +235,7 @@ class MtoPromise(models.AbstractModel):
             workcenters=workcenters,
             purchase_lead_days=company.days_to_purchase or 0.0,
             manufacturing_lead_days=0.0,
+            production_buffer_days=self._production_buffer(company),
             security_lead_days=company.security_lead or 0.0,
             delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")),
             horizon_days=self._horizon_days(),
@@ -388,6 +389,31 @@ class MtoPromise(models.AbstractModel):
         for partner_id, lateness in self.env.cr.fetchall():
             delays[partner_id].append(float(lateness))
         return {partner_id: self._percentile_days(values, percentile) for partner_id, values in delays.items()}
+
+    @api.model
+    def _production_buffer(self, company):
+        """Days the promise adds to goods made for a line: the company's percentile
+        (`mto_production_buffer_percentile`, 0: off) of how late its latest
+        `mto_production_buffer_orders` done manufacturing orders for order lines (the line's own
+        product, not sub-assemblies: their lateness shows in it) finished against the finish booked
+        at confirmation (`mrp.production.mto_date_planned_finished`); early is 0. One query.
+        """
+        percentile = company.mto_production_buffer_percentile
+        if not percentile:
+            return 0.0
+        self.env["mrp.production"].flush_model(
+            ["state", "date_finished", "mto_date_planned_finished", "mto_sale_line_id", "product_id", "company_id"])
+        self.env.cr.execute("""
+            SELECT GREATEST(0, EXTRACT(EPOCH FROM mp.date_finished - mp.mto_date_planned_finished) / 86400.0)
+              FROM mrp_production mp
+              JOIN sale_order_line sol ON sol.id = mp.mto_sale_line_id AND sol.product_id = mp.product_id
+             WHERE mp.state = 'done' AND mp.company_id = %s AND mp.mto_date_planned_finished IS NOT NULL
+                   AND mp.date_finished IS NOT NULL
+             ORDER BY mp.date_finished DESC, mp.id DESC
+             LIMIT %s
+        """, [company.id, company.mto_production_buffer_orders or 30])
+        values = [float(lateness) for (lateness,) in self.env.cr.fetchall()]
+        return self._percentile_days(values, percentile) if values else 0.0
 
     @staticmethod
     def _percentile_days(values, percentile):
@@ -684,9 +710,10 @@ class MtoPromise(models.AbstractModel):
                         vals["workcenter_id"] = workcenter.id
                         vals["duration_expected"] = workorder._get_duration_expected(alternative_workcenter=workcenter)
                     workorder.write(vals)
+                finish = max(s.end for _w, _c, s in workorders)
                 production.with_context(force_date=True).write({
                     "date_start": min(s.start for _w, _c, s in workorders),
-                    "date_finished": max(s.end for _w, _c, s in workorders),
+                    "date_finished": finish, "mto_date_planned_finished": finish,
                 })
             elif not production.workorder_ids and material_ready > production.date_start:
                 production.with_context(force_date=True).date_start = material_ready

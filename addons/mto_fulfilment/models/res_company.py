@@ -14,6 +14,17 @@ class ResCompany(models.Model):
         help="How many of the vendor's latest receipts (purchase order lines received, backorders "
              "included) the reliability buffer is learnt from.")
 
+    mto_production_buffer_percentile = fields.Integer(
+        string="Production reliability buffer (percentile)", default=0,
+        help="Promises add to goods made for an order the lateness the plant's manufacturing orders "
+             "for order lines did not exceed in this percentage of the latest ones (their finish "
+             "against the finish booked at confirmation; e.g. 90: the 90th percentile, in whole "
+             "days). 0 counts on the booked plan as it is.")
+    mto_production_buffer_orders = fields.Integer(
+        string="Production reliability: orders considered", default=30,
+        help="How many of the latest done manufacturing orders made for order lines the "
+             "production reliability buffer is learnt from.")
+
     mto_capacity_reserve = fields.Float(
         string="Capacity reserve (%)", default=0.0,
         help="Share of every work center's working time that promises leave free, so that work "
@@ -33,6 +44,12 @@ class ResCompany(models.Model):
     _mto_vendor_buffer_percentile_range = models.Constraint(
         "CHECK(mto_vendor_buffer_percentile >= 0 AND mto_vendor_buffer_percentile <= 100)",
         "The vendor reliability percentile must be between 0 and 100.")
+    _mto_production_buffer_percentile_range = models.Constraint(
+        "CHECK(mto_production_buffer_percentile >= 0 AND mto_production_buffer_percentile <= 100)",
+        "The production reliability percentile must be between 0 and 100.")
+    _mto_production_buffer_orders_positive = models.Constraint(
+        "CHECK(mto_production_buffer_orders > 0)",
+        "The production reliability buffer needs at least one manufacturing order to learn from.")
     _mto_vendor_buffer_receipts_positive = models.Constraint(
         "CHECK(mto_vendor_buffer_receipts > 0)",
         "The vendor reliability buffer needs at least one receipt to learn from.")

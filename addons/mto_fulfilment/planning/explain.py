@@ -133,6 +133,13 @@ def production_fragments(snapshot: Snapshot, prod: Production) -> list[str]:
     return parts
 
 
+def buffer_fragments(snapshot: Snapshot) -> list[str]:
+    """['production reliability buffer 1 d'] when the promise adds one to made goods."""
+    if not snapshot.production_buffer_days:
+        return []
+    return [_("production reliability buffer %(days)s d") % {"days": _days(snapshot.production_buffer_days)}]
+
+
 def sentence(parts: list[str], ready: datetime, promise_date: date) -> str:
     """Join the fragments and the closing "ready …, delivered …" into one sentence."""
     closing = _("ready %(ready)s, delivered %(delivered)s") % {

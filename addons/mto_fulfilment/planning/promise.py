@@ -7,7 +7,8 @@ capacity; later lines see the stock and capacity taken by earlier ones.
 Promise date formula (all offsets in calendar days)::
 
     goods_ready   = last operation end (made), stock/supply date, or purchase arrival
-    ship_ready    = goods_ready + manufacturing_lead_days   (only for goods made for the line)
+    ship_ready    = goods_ready + manufacturing_lead_days + production_buffer_days
+                                                          (only for goods made for the line)
     promise_date  = (ship_ready + delivery_days + security_lead_days).date()
 
 For 'stock_then_order' the later of the stock part and the ordered part counts. A line's
@@ -26,6 +27,7 @@ from .errors import PlanningError, PlanningInputError
 from .explain import (
     COMPONENT,
     LEAD_TIME,
+    buffer_fragments,
     day,
     product_name,
     production_bottleneck,
@@ -219,6 +221,11 @@ class Planner:
     def _can_buy(product: Product) -> bool:
         return product.can_buy and product.purchase_delay_days is not None
 
+    def _made_lead(self) -> timedelta:
+        """What is added to goods made for a line before they can ship."""
+        snap = self.snapshot
+        return timedelta(days=snap.manufacturing_lead_days + snap.production_buffer_days)
+
     def _purchase_date(self, product: Product) -> datetime:
         """Days to purchase (RFQ to confirmed order), then the vendor's lead time and its
         reliability buffer."""
@@ -350,10 +357,11 @@ class Planner:
             fragments = production_fragments(snap, prod)
             if not fragments:
                 fragments = [_("made to order without waiting for material or capacity")]
+            fragments += buffer_fragments(snap)
             return _Part(
                 prod.material_ready,
                 ready,
-                ready + timedelta(days=snap.manufacturing_lead_days),
+                ready + self._made_lead(),
                 production_bottleneck(snap, prod),
                 fragments,
             )
@@ -408,16 +416,16 @@ class Planner:
         if src.made is not None:
             prod = src.made
             ready = prod.capacity_ready
-            lead = timedelta(days=snap.manufacturing_lead_days)
             fragments = [
                 _("%(product)s is not covered by stock or planned supply, so it will be made")
                 % {"product": name},
                 *production_fragments(snap, prod),
+                *buffer_fragments(snap),
             ]
             return _Part(
                 prod.material_ready,
                 ready,
-                ready + lead,
+                ready + self._made_lead(),
                 production_bottleneck(snap, prod),
                 fragments,
             )

@@ -91,6 +91,8 @@ class Snapshot:
     ``demand``: quantities already promised to other orders at their dates.
     ``purchase_lead_days``: company days to purchase + purchase security lead.
     ``manufacturing_lead_days``: company manufacturing security lead, added once to made goods.
+    ``production_buffer_days``: production reliability buffer (how late the plant's recent
+    order-linked manufacturing orders finished against their booked finish), added likewise.
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
     ``horizon_days``: operations may not start later than ``now`` + this many days.
     """
@@ -104,6 +106,7 @@ class Snapshot:
     workcenters: dict[int, Workcenter] = field(default_factory=dict)
     purchase_lead_days: float = 0.0
     manufacturing_lead_days: float = 0.0
+    production_buffer_days: float = 0.0
     security_lead_days: float = 0.0
     delivery_days: float = 0.0
     horizon_days: int = 700

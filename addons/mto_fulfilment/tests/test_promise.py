@@ -79,6 +79,33 @@ class TestPromise(PromiseCase):
         order.action_mto_promise()
         self.assertEqual(order.order_line.mto_capacity_ready_date, datetime(2026, 12, 10, 14, 0))
 
+    def test_production_buffer_learns_from_late_finishes(self):
+        """An order booked to finish Monday 12:00 finished Tuesday 20:00 (1.33 days late): with the
+        90th percentile, promises of made goods add 2 days (whole days, rounded up)."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        order = self.quotation()
+        order.action_confirm()
+        production = order.order_line.mto_production_ids
+        self.assertEqual(production.mto_date_planned_finished, datetime(2026, 12, 7, 12, 0))
+        with freeze_time("2026-12-08 20:00:00"):
+            production.action_assign()
+            production.qty_producing = production.product_qty
+            production._set_qty_producing(False)
+            production.move_raw_ids.picked = True
+            production.with_context(skip_consumption=True).button_mark_done()
+        self.assertEqual(production.state, "done")
+        self.assertFalse(production.copy().mto_date_planned_finished)
+        base = self.quotation()
+        base.action_mto_promise()
+        self.assertNotIn("reliability buffer", base.order_line.mto_promise_explanation)
+        self.company.mto_production_buffer_percentile = 90
+        late = self.quotation()
+        late.action_mto_promise()
+        self.assertEqual(late.order_line.mto_capacity_ready_date, base.order_line.mto_capacity_ready_date)
+        self.assertEqual((late.order_line.mto_promise_date - base.order_line.mto_promise_date).days, 2)
+        self.assertIn("production reliability buffer 2 d", late.order_line.mto_promise_explanation)
+
     def test_salesperson_promises_with_purchases_on_the_way(self):
         """A salesperson may not read purchase orders; the promise still counts their dates."""
         purchase = self.env["purchase.order"].create({
