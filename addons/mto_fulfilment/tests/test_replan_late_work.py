@@ -55,6 +55,44 @@ class TestReplanLateWork(PromiseCase):
             self.env["mrp.production"]._mto_cron_replan_late_work()
         self.assertEqual(late.workorder_ids.leave_id.date_from, datetime(2026, 12, 9, 9, 0))
 
+    def test_later_work_orders_keep_slots_that_still_hold(self):
+        """Assemble (Assembly) then Inspect (Quality, 60 min): Inspect was booked Friday 11th 08-09
+        behind other Quality work. Assemble moves to Wednesday 09-14; Inspect's slot still comes
+        after that, so it keeps its place in Quality's queue (even though Quality has since become
+        free earlier)."""
+        self.panels_from_stock()
+        quality = self.env["mrp.workcenter"].create({
+            "name": "Quality", "resource_calendar_id": self.calendar.id, "time_efficiency": 100,
+            "time_start": 0, "time_stop": 0})
+        self.bom.operation_ids = [(0, 0, {"name": "Inspect", "workcenter_id": quality.id, "sequence": 1000,
+                                          "time_mode": "manual", "time_cycle_manual": 30})]
+        with freeze_time("2026-12-04 08:00:00"):
+            other = self.env["resource.calendar.leaves"].create({
+                "name": "Other MO", "calendar_id": self.calendar.id, "resource_id": quality.resource_id.id,
+                "date_from": datetime(2026, 12, 4, 8, 0), "date_to": datetime(2026, 12, 10, 17, 0),
+                "time_type": "other"})
+            late = self.planned_production(2)
+            purchase = self.env["purchase.order"].create({
+                "partner_id": self.vendor.id,
+                "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 4,
+                                               "date_planned": datetime(2026, 12, 9, 8, 0)})]})
+            purchase.button_confirm()
+        assemble, inspect = late.workorder_ids.sorted(lambda w: w.operation_id.sequence)
+        self.assertEqual((inspect.date_start, inspect.date_finished),
+                         (datetime(2026, 12, 11, 8, 0), datetime(2026, 12, 11, 9, 0)))
+        inspect_leave = inspect.leave_id
+        with freeze_time(NOW):
+            other.unlink()
+            self.book(datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 9, 0))
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertEqual((assemble.date_start, assemble.date_finished),
+                         (datetime(2026, 12, 9, 9, 0), datetime(2026, 12, 9, 14, 0)))
+        self.assertEqual(inspect.leave_id, inspect_leave)
+        self.assertEqual((inspect.date_start, inspect.date_finished),
+                         (datetime(2026, 12, 11, 8, 0), datetime(2026, 12, 11, 9, 0)))
+        self.assertEqual((late.date_start, late.date_finished),
+                         (datetime(2026, 12, 9, 9, 0), datetime(2026, 12, 11, 9, 0)))
+
     def test_started_production_is_not_replanned(self):
         self.panels_from_stock()
         with freeze_time("2026-12-04 08:00:00"):
