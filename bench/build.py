@@ -81,6 +81,11 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
             subprocess.run([python, os.path.join(odoo_src, "odoo-bin"), "-c", conf, "-d", tmp,
                             "-i", "mto_fulfilment", "--stop-after-init", "--log-level=warn"],
                            check=True, stdout=log, stderr=subprocess.STDOUT)
+        if side == "mto" and scale >= 10:
+            # the demo's planned MOs book the 10 work centers years ahead at this scale: its sale
+            # orders are confirmed (and promised) within a horizon that reaches past them
+            _psql("INSERT INTO ir_config_parameter (key, value) VALUES ('mto_fulfilment.horizon_days', "
+                  f"'{365 * (1 + scale // 10)}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=tmp)
         say(f"{name}: generating demo data (scale {scale}, seed {seed}); log {log_path}")
         subprocess.run([python, "-m", "bench", "generate", "-c", conf, "-d", tmp, "--scale", str(scale),
                         "--seed", str(seed)], check=True, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
