@@ -88,5 +88,9 @@ class MrpProduction(models.Model):
             cursor = date_to
         leaves = self.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id
         if leaves:
-            self.with_context(force_date=True).write({
-                "date_start": min(leaves.mapped("date_from")), "date_finished": max(leaves.mapped("date_to"))})
+            vals = {"date_start": min(leaves.mapped("date_from")), "date_finished": max(leaves.mapped("date_to"))}
+            if self.mto_date_planned_finished:
+                # the production reliability buffer measures the plant against its plan: this
+                # order's lateness from here on, not the components' (the vendor buffer's part)
+                vals["mto_date_planned_finished"] = vals["date_finished"]
+            self.with_context(force_date=True).write(vals)

@@ -4,7 +4,7 @@ Calendar Mon-Fri 08-12 + 13-17 UTC; now Monday 2026-12-07 08:00. A Cabinet MO of
 Assembly) was planned on Friday 2026-12-04 08:00-12:00; its 4 panels come with a purchase on
 Wednesday 2026-12-09 08:00, where Assembly is already taken 08:00-09:00.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -92,6 +92,23 @@ class TestReplanLateWork(PromiseCase):
                          (datetime(2026, 12, 11, 8, 0), datetime(2026, 12, 11, 9, 0)))
         self.assertEqual((late.date_start, late.date_finished),
                          (datetime(2026, 12, 9, 9, 0), datetime(2026, 12, 11, 9, 0)))
+        self.assertFalse(late.mto_date_planned_finished, "not booked for an order line")
+
+    def test_booked_finish_follows_a_replan(self):
+        """An order line's MO re-planned for late components (no panels ever came: re-planned from
+        now): its lateness is measured from the new plan."""
+        self.panels_from_stock()
+        with freeze_time("2026-12-04 08:00:00"):
+            order = self.quotation()
+            order.action_confirm()
+            production = order.order_line.mto_production_ids
+        booked = production.mto_date_planned_finished
+        self.assertEqual(booked, production.date_finished)
+        with freeze_time("2026-12-16 08:00:00"):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertGreater(production.date_start, datetime(2026, 12, 16, 8, 0) - timedelta(minutes=1))
+        self.assertEqual(production.mto_date_planned_finished, production.date_finished)
+        self.assertGreater(production.mto_date_planned_finished, booked)
 
     def test_started_production_is_not_replanned(self):
         self.panels_from_stock()
