@@ -78,6 +78,9 @@ def _poisson(rng, lam):
         k += 1
 
 
+FAR = datetime(2999, 1, 1)       # planned start of a work order without a slot
+
+
 class Intervals:
     """Working intervals of one work center (naive UTC), with time off subtracted."""
 
@@ -623,7 +626,7 @@ class Simulation:
             ["workcenter_id", "production_id", "date_start", "duration_expected", "operation_id"])
         self.queue = defaultdict(list)
         self.wo_info = {}
-        far = datetime(2999, 1, 1)
+        far = FAR
         for w in wos:
             info = {"id": w["id"], "wc": w["workcenter_id"][0], "mo": w["production_id"][0],
                     "plan": w["date_start"] or far, "expected": w["duration_expected"] or 0.0}
@@ -674,15 +677,37 @@ class Simulation:
         for wc_id, queue in self.queue.items():
             if wc_id in self.running:
                 continue
-            info = next((i for i in queue if self._eligible(i)), None)
-            if not info:
-                continue
             t = self.intervals[wc_id].next_work(self.now)
             if t is None or t > day_end:
+                continue
+            info = self._pick(wc_id, queue, t)
+            if not info:
                 continue
             if best is None or (t, wc_id) < (best[0], best[1]):
                 best = (t, wc_id, info["id"])
         return best
+
+    def _pick(self, wc_id, queue, t):
+        """The work order to start at `t`: in the order the plan says.
+
+        The first one that can start; one planned later goes ahead of work orders still waiting
+        (for the operation before them, or their components) only if it is expected to end before
+        the earliest of their planned starts, as a foreman would not start a three-day job planned
+        next week an hour before the job planned next.
+        """
+        hold = None
+        for info in queue:
+            if info["id"] in self.running_ids or info.get("done"):
+                continue
+            if self._eligible(info):
+                if hold is None:
+                    return info
+                end = self.intervals[wc_id].advance(t, info["expected"] or 1.0)
+                if end is not None and end <= hold:
+                    return info
+            elif t <= info["plan"] < FAR and (hold is None or info["plan"] < hold):
+                hold = info["plan"]
+        return None
 
     def start_workorder(self, wc_id, wo_id):
         env = self.env
