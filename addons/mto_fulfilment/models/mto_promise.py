@@ -36,6 +36,7 @@ from ..planning import (
 _logger = logging.getLogger(__name__)
 
 MAX_BOM_DEPTH = 12
+LEARN_SAMPLE = 200  # done work orders per work center the observed speed is learnt from, at most
 MAX_OVERRUN = 3.0   # a done work order counts for learning as at most this many times its expected time
 ACTIVE_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 
@@ -560,16 +561,19 @@ class MtoPromise(models.AbstractModel):
     @api.model
     def _observed_speed(self, workcenters, now, days=90):
         """{workcenter id: factor <= 1}: expected / real duration of the work orders done on it in
-        the last `days` days, when they ran longer than expected.
+        the last `days` days (the latest ones), when they ran longer than expected.
 
         Real is the time logged on each work order counted in its work center's working hours
         (`_worked_minutes`), at most `MAX_OVERRUN` times what was expected: a timer forgotten for
         a week is not what the next order will take.
         """
+        # the latest ones (about LEARN_SAMPLE per work center): a busy plant's quarter of time logs
+        # is not read for every promise
         workorders = self.env["mrp.workorder"].sudo().search_fetch(
             [("workcenter_id", "in", workcenters.ids), ("state", "=", "done"),
              ("date_finished", ">=", now - timedelta(days=days)), ("duration_expected", ">", 0)],
-            ["workcenter_id", "duration_expected", "duration"])
+            ["workcenter_id", "duration_expected", "duration"],
+            order="date_finished desc, id desc", limit=LEARN_SAMPLE * len(workcenters))
         worked = self._worked_minutes(workorders, now)
         expected, real = defaultdict(float), defaultdict(float)
         for workorder in workorders:
