@@ -23,15 +23,18 @@ class TestReplanLateWork(PromiseCase):
         production.button_plan()
         return production
 
+    def panels_arrive_wednesday(self):
+        purchase = self.env["purchase.order"].create({
+            "partner_id": self.vendor.id,
+            "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 4,
+                                           "date_planned": datetime(2026, 12, 9, 8, 0)})]})
+        purchase.button_confirm()
+
     def test_production_waiting_for_components_is_replanned_from_their_arrival(self):
         self.panels_from_stock()
         with freeze_time("2026-12-04 08:00:00"):
             late = self.planned_production(2)
-            purchase = self.env["purchase.order"].create({
-                "partner_id": self.vendor.id,
-                "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 4,
-                                               "date_planned": datetime(2026, 12, 9, 8, 0)})]})
-            purchase.button_confirm()
+            self.panels_arrive_wednesday()
             self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 2)
             ready = self.planned_production(1)
             ready.action_assign()
@@ -72,11 +75,7 @@ class TestReplanLateWork(PromiseCase):
                 "date_from": datetime(2026, 12, 4, 8, 0), "date_to": datetime(2026, 12, 10, 17, 0),
                 "time_type": "other"})
             late = self.planned_production(2)
-            purchase = self.env["purchase.order"].create({
-                "partner_id": self.vendor.id,
-                "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 4,
-                                               "date_planned": datetime(2026, 12, 9, 8, 0)})]})
-            purchase.button_confirm()
+            self.panels_arrive_wednesday()
         assemble, inspect = late.workorder_ids.sorted(lambda w: w.operation_id.sequence)
         self.assertEqual((inspect.date_start, inspect.date_finished),
                          (datetime(2026, 12, 11, 8, 0), datetime(2026, 12, 11, 9, 0)))
