@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -22,8 +23,8 @@ class MrpProduction(models.Model):
         makes the shop floor's plan the same: the order's work orders that can no longer keep
         their slot get the first free ones from when its components are expected (their forecast
         date), and the order lines planned on those work centers are re-promised as for any
-        capacity taken. Orders whose components are there but whose work center is behind keep their place
-        in the queue. Runs from an hourly cron; `limit` bounds one run.
+        capacity taken. Orders whose components are there but whose work center is behind keep
+        their place in the queue. Runs from an hourly cron; `limit` bounds one run.
         """
         now = fields.Datetime.now()
         productions = self.search([
@@ -42,50 +43,32 @@ class MrpProduction(models.Model):
                 continue
             missing.invalidate_recordset(["forecast_expected_date", "forecast_availability"])
             expected = [d for d in missing.mapped("forecast_expected_date") if d]
-            start = max([now, *expected])
-            production._mto_replan_from(start)
+            try:
+                with self.env.cr.savepoint():
+                    production._mto_replan_from(max([now, *expected]))
+            except UserError as exc:
+                _logger.warning("MTO: could not re-plan %s: %s", production.name, exc)
         return True
 
     def _mto_replan_from(self, start):
         """Book this order's open work orders again from `start`, in operation sequence.
 
         A work order whose booked slot still starts after `start` and after its predecessor's new
-        end keeps it (its place in that work center's queue); the others get the first free slot
-        from then on their work center or an alternative, whichever ends first (Odoo's planning
-        search, `mrp.workcenter._get_first_available_slot`).
+        end keeps it (its place in that work center's queue); the others are planned by Odoo
+        (`mrp.workorder._plan_workorder`: the first free slot after the order's start and their
+        predecessors, on their work center or an alternative, whichever ends first).
         """
         self.ensure_one()
         _logger.info("MTO: re-planning %s from %s (components missing at its booked start)", self.name, start)
-        Leave = self.env["resource.calendar.leaves"]
+        # Odoo plans a work order from the order's start: the components' date
+        self.with_context(force_date=True).date_start = start
         cursor = start
         for workorder in self.workorder_ids.filtered(lambda w: w.state in ("ready", "blocked")).sorted(
                 lambda w: (w.operation_id.sequence, w.id)):
-            if workorder.leave_id and workorder.leave_id.date_from >= cursor:
-                cursor = workorder.leave_id.date_to
-                continue
-            best = None
-            for workcenter in workorder.workcenter_id | workorder.workcenter_id.alternative_workcenter_ids:
-                duration = workorder.duration_expected if workcenter == workorder.workcenter_id \
-                    else workorder._get_duration_expected(alternative_workcenter=workcenter)
-                date_from, date_to = workcenter._get_first_available_slot(
-                    cursor, duration, leaves_to_ignore=workorder.leave_id)
-                if date_from and (best is None or date_to < best[1]):
-                    best = (date_from, date_to, workcenter, duration)
-            if best is None:
-                _logger.warning("MTO: no free slot to re-plan %s of %s", workorder.name, self.name)
-                return
-            date_from, date_to, workcenter, duration = best
-            workorder.leave_id.unlink()
-            leave = Leave.create({
-                "name": workorder.display_name, "calendar_id": workcenter.resource_calendar_id.id,
-                "date_from": date_from, "date_to": date_to, "resource_id": workcenter.resource_id.id,
-                "time_type": "other",
-            })
-            vals = {"leave_id": leave.id}
-            if workcenter != workorder.workcenter_id:
-                vals.update(workcenter_id=workcenter.id, duration_expected=duration)
-            workorder.write(vals)
-            cursor = date_to
+            if not (workorder.leave_id and workorder.leave_id.date_from >= cursor):
+                workorder.leave_id.unlink()
+                workorder._plan_workorder()
+            cursor = workorder.leave_id.date_to or cursor
         leaves = self.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id
         if leaves:
             vals = {"date_start": min(leaves.mapped("date_from")), "date_finished": max(leaves.mapped("date_to"))}

@@ -506,14 +506,7 @@ class MtoPromise(models.AbstractModel):
                 ", ".join(no_calendar.mapped("name"))))
         end = now + timedelta(days=self._horizon_days())
         start_utc, end_utc = pytz.utc.localize(now), pytz.utc.localize(end)
-        working = {}
-        for calendar in workcenters.resource_calendar_id:
-            members = workcenters.filtered(lambda w, c=calendar: w.resource_calendar_id == c)
-            intervals = calendar._work_intervals_batch(
-                start_utc, end_utc, resources=members.resource_id, tz=pytz.timezone(calendar.tz or "UTC"))
-            for workcenter in members:
-                working[workcenter.id] = [
-                    (_naive_utc(s), _naive_utc(e)) for s, e, _r in intervals[workcenter.resource_id.id]]
+        working = self._working_intervals(workcenters, start_utc, end_utc)
         booked = defaultdict(list)
         # tens of thousands of booked slots on a busy plant: a few columns in one plain query
         Leave = self.env["resource.calendar.leaves"]
@@ -557,6 +550,20 @@ class MtoPromise(models.AbstractModel):
                 booked=booked.get(workcenter.id, []),
             )
         return result
+
+    @api.model
+    def _working_intervals(self, workcenters, start, end):
+        """{workcenter id: [(from, to)]} naive UTC working time between the aware `start` and `end`,
+        one `_work_intervals_batch` per calendar (time off included)."""
+        working = {}
+        for calendar in workcenters.resource_calendar_id:
+            members = workcenters.filtered(lambda w, c=calendar: w.resource_calendar_id == c)
+            intervals = calendar._work_intervals_batch(
+                start, end, resources=members.resource_id, tz=pytz.timezone(calendar.tz or "UTC"))
+            for workcenter in members:
+                working[workcenter.id] = [
+                    (_naive_utc(s), _naive_utc(e)) for s, e, _r in intervals[workcenter.resource_id.id]]
+        return working
 
     @api.model
     def _observed_speed(self, workcenters, now, days=90):
@@ -606,14 +613,7 @@ class MtoPromise(models.AbstractModel):
         start = pytz.utc.localize(min(s for logs in spans.values() for s, _e in logs))
         end = pytz.utc.localize(max(now, max(e for logs in spans.values() for _s, e in logs)))
         logged = workorders.filtered(lambda w: w.id in spans)
-        working = {}
-        for calendar in logged.workcenter_id.resource_calendar_id:
-            members = logged.workcenter_id.filtered(lambda w, c=calendar: w.resource_calendar_id == c)
-            intervals = calendar._work_intervals_batch(
-                start, end, resources=members.resource_id, tz=pytz.timezone(calendar.tz or "UTC"))
-            for workcenter in members:
-                working[workcenter.id] = [
-                    (_naive_utc(s), _naive_utc(e)) for s, e, _r in intervals[workcenter.resource_id.id]]
+        working = self._working_intervals(logged.workcenter_id.filtered("resource_calendar_id"), start, end)
         result = {}
         for workorder in logged:
             calendar = working.get(workorder.workcenter_id.id)
@@ -624,7 +624,7 @@ class MtoPromise(models.AbstractModel):
 
     @api.model
     def _work_beyond_bookings(self, workcenters, now, working):
-        """[(workcenter id, minutes, sale line id)]: open work that its booked slot no longer holds.
+        """[(workcenter id, minutes, not before, sale line id)]: open work its booked slot no longer holds.
 
         A work order whose slot has begun may not fit what is left of it: it waited for material
         (its whole slot may have passed), started late (Odoo shortens the slot to start now), or
