@@ -18,6 +18,7 @@ from .common import BUILT_MARKER, REPO
 
 SIDES = ("plain", "mto")
 HASH_KEY = "mto_bench.addon_hash"
+HORIZON_KEY = "mto_fulfilment.horizon_days"   # the promise horizon (mto.promise._horizon_days)
 
 
 def db_name(side, scale):
@@ -27,6 +28,12 @@ def db_name(side, scale):
 def _psql(sql, db="postgres"):
     out = subprocess.run(["psql", "-d", db, "-Atqc", sql], check=True, capture_output=True, text=True)
     return out.stdout.strip()
+
+
+def _set_param(db, key, value):
+    """Set a system parameter of `db` (ir.config_parameter) with plain SQL."""
+    _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('{key}', '{value}') "
+          "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=db)
 
 
 def db_exists(name):
@@ -84,14 +91,12 @@ def build(side, scale, seed, template, conf, odoo_src, python, data_dir, log_dir
         if side == "mto" and scale >= 10:
             # the demo's planned MOs book the 10 work centers years ahead at this scale: its sale
             # orders are confirmed (and promised) within a horizon that reaches past them
-            _psql("INSERT INTO ir_config_parameter (key, value) VALUES ('mto_fulfilment.horizon_days', "
-                  f"'{365 * (1 + scale // 10)}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=tmp)
+            _set_param(tmp, HORIZON_KEY, 365 * (1 + scale // 10))
         say(f"{name}: generating demo data (scale {scale}, seed {seed}); log {log_path}")
         subprocess.run([python, "-m", "bench", "generate", "-c", conf, "-d", tmp, "--scale", str(scale),
                         "--seed", str(seed)], check=True, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
     if side == "mto":
-        _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('{HASH_KEY}', '{_addon_hash()}') "
-              f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=tmp)
+        _set_param(tmp, HASH_KEY, _addon_hash())
         _fit_horizon(tmp, say)
     _psql(f'ALTER DATABASE "{tmp}" RENAME TO "{name}"')
     shutil.rmtree(_filestore(data_dir, name), ignore_errors=True)
@@ -116,8 +121,7 @@ def _fit_horizon(name, say):
     if days <= 365 + 180:   # booked within half a year (x1, x5): the default horizon
         return
     say(f"{name}: work booked {int(float(booked))} days ahead, promise horizon set to {days} days")
-    _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('mto_fulfilment.horizon_days', '{days}') "
-          f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=name)
+    _set_param(name, HORIZON_KEY, days)
 
 
 def _addon_hash():
@@ -150,8 +154,7 @@ def _update_addon(name, conf, odoo_src, python, log_dir, say):
         subprocess.run([python, os.path.join(odoo_src, "odoo-bin"), "-c", conf, "-d", name,
                         "-u", "mto_fulfilment", "--stop-after-init", "--log-level=warn"],
                        check=True, stdout=log, stderr=subprocess.STDOUT)
-    _psql(f"INSERT INTO ir_config_parameter (key, value) VALUES ('{HASH_KEY}', '{wanted}') "
-          f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", db=name)
+    _set_param(name, HASH_KEY, wanted)
 
 
 def generate(conf, db, scale, seed):
