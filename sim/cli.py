@@ -38,6 +38,9 @@ def parse_args(argv=None):
     p.add_argument("--demo-only", action="store_true", help="stop after loading the demo company")
     p.add_argument("--profile", help="write a cProfile of the simulation to this file")
     p.add_argument("--drop-db", action="store_true", help="drop the database after the run")
+    p.add_argument("--log-handler", action="append", default=[], metavar="LOGGER:LEVEL",
+                   help="Odoo log level of one logger, e.g. odoo.addons.mto_fulfilment:INFO to see "
+                        "every re-plan and re-promise with its simulated time (repeatable)")
     return p.parse_args(argv)
 
 
@@ -53,7 +56,8 @@ def main(argv=None):
 
     import odoo
     from odoo.tools import config as odoo_config
-    odoo_config.parse_config(["-c", simdb.ODOO_CONF, "--log-level=warn"])
+    odoo_config.parse_config(["-c", simdb.ODOO_CONF, "--log-level=warn",
+                              *(f"--log-handler={h}" for h in args.log_handler)])
     from freezegun import freeze_time
 
     import odoo.modules.registry

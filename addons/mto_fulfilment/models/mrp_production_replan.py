@@ -22,7 +22,7 @@ class MrpProduction(models.Model):
         work in the first free working time (`mto.promise._work_beyond_bookings`). Re-planning
         makes the shop floor's plan the same: the order's work orders that can no longer keep
         their slot get the first free ones from when its components are expected (their forecast
-        date), and the order lines planned on those work centers are re-promised as for any
+        date), or go ahead of work that can wait (`_mto_replan_from`), and the order lines planned on those work centers are re-promised as for any
         capacity taken. Orders whose components are there but whose work center is behind keep
         their place in the queue. Runs from an hourly cron; `limit` bounds one run.
         """
@@ -43,31 +43,46 @@ class MrpProduction(models.Model):
                 continue
             missing.invalidate_recordset(["forecast_expected_date", "forecast_availability"])
             expected = [d for d in missing.mapped("forecast_expected_date") if d]
+            start = max([now, *expected])
             try:
                 with self.env.cr.savepoint():
-                    production._mto_replan_from(max([now, *expected]))
+                    # pushing other work aside only for a known arrival: an overdue one with no
+                    # news would push it again every hour
+                    production._mto_replan_from(start, push=start > now)
             except UserError as exc:
                 _logger.warning("MTO: could not re-plan %s: %s", production.name, exc)
         return True
 
-    def _mto_replan_from(self, start):
+    def _mto_replan_from(self, start, push=True):
         """Book this order's open work orders again from `start`, in operation sequence.
 
         A work order whose booked slot still starts after `start` and after its predecessor's new
         end keeps it (its place in that work center's queue); the others are planned by Odoo
         (`mrp.workorder._plan_workorder`: the first free slot after the order's start and their
-        predecessors, on their work center or an alternative, whichever ends first).
+        predecessors, on their work center or an alternative, whichever ends first). Where that
+        slot ends too late for the next booked slot that can still hold (or the order's finish),
+        the work order goes ahead of work that can wait for it (`_mto_plan_ahead`): a late
+        component costs the order the time it is late, not a place at the end of a long queue
+        (with `push` false, only by taking the slot of one work order that can wait).
         """
         self.ensure_one()
         _logger.info("MTO: re-planning %s from %s (components missing at its booked start)", self.name, start)
+        booked_end = self.date_finished
         # Odoo plans a work order from the order's start: the components' date
         self.with_context(force_date=True).date_start = start
         cursor = start
-        for workorder in self.workorder_ids.filtered(lambda w: w.state in ("ready", "blocked")).sorted(
-                lambda w: (w.operation_id.sequence, w.id)):
-            if not (workorder.leave_id and workorder.leave_id.date_from >= cursor):
-                workorder.leave_id.unlink()
-                workorder._plan_workorder()
+        todo = self.workorder_ids.filtered(lambda w: w.state in ("ready", "blocked")).sorted(
+            lambda w: (w.operation_id.sequence, w.id))
+        for index, workorder in enumerate(todo):
+            leave = workorder.leave_id
+            if not (leave and leave.date_from >= cursor):
+                # done in time for the next booked slot that can still hold, or else the order's
+                # booked finish
+                holding = todo[index + 1:].leave_id.filtered(lambda le, c=cursor: le.date_from >= c)
+                before = min(holding.mapped("date_from"), default=booked_end)
+                leave.unlink()
+                if not (before and workorder._mto_plan_ahead(cursor, before, push=push)):
+                    workorder._plan_workorder()
             cursor = workorder.leave_id.date_to or cursor
         leaves = self.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id
         if leaves:

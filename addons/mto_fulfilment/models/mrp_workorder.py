@@ -1,4 +1,8 @@
+import logging
+
 from odoo import models
+
+_logger = logging.getLogger(__name__)
 
 
 class MrpWorkorder(models.Model):
@@ -38,3 +42,91 @@ class MrpWorkorder(models.Model):
                     workorder.workcenter_id, workorder.date_start or None)
                 (lines | workorder.production_id.mto_sale_line_id)._mto_enqueue_repromise(cause)
         return res
+
+    def _mto_need_by(self):
+        """When this booked work order must be done for its order's plan to hold: the booked
+        start of the work orders waiting for it; for the last one, its own booked end."""
+        self.ensure_one()
+        starts = self.needed_by_workorder_ids.filtered(
+            lambda w: w.state not in ("done", "cancel") and w.leave_id).mapped("leave_id.date_from")
+        return min(starts) if starts else self.leave_id.date_to
+
+    def _mto_plan_ahead(self, start, before, push=True):
+        """Book this unplanned work order on its work center from `start`, ahead of booked work
+        that can wait, so that it ends before `before` where Odoo's first free slot would not.
+
+        Only work orders of other orders, not started, make way, each only as far as its slack
+        goes: it must still end before the work orders waiting for it begin (`_mto_need_by`),
+        so no order's booked finish, and no promise, moves; a last operation never moves. With
+        `push`, the ones in the way move right in their queue order; otherwise (and when that
+        fails) one of them with room to spare gives its slot and takes the first free one after
+        it. Returns whether it booked (nothing is written otherwise).
+        """
+        self.ensure_one()
+        workcenter = self.workcenter_id
+        free_from, free_to = workcenter._get_first_available_slot(start, self.duration_expected)
+        if free_from and free_to <= before:
+            return False   # Odoo's first free slot will do
+        movable = self.search([
+            ("workcenter_id", "=", workcenter.id), ("id", "!=", self.id),
+            ("production_id", "!=", self.production_id.id),
+            ("state", "in", ("ready", "blocked")), ("time_ids", "=", False),
+            ("leave_id", "!=", False), ("date_finished", ">", start), ("date_start", "<", before),
+        ], order="date_start, id")
+        moves = (push and self._mto_push_aside(movable, start, before)) or self._mto_swap(movable, start, before)
+        if not moves:
+            return False
+        (date_from, date_to), moved = moves[0], moves[1:]
+        _logger.info("MTO: %s booked %s-%s ahead of %s", self.display_name, date_from, date_to,
+                     ", ".join(w.display_name for w, _f, _t in moved))
+        for workorder, new_from, new_to in moved:
+            # the same work in a later slot of its slack: no new capacity taken, nothing re-promised
+            workorder.with_context(bypass_duration_calculation=True, mto_booking=True).write(
+                {"date_start": new_from, "date_finished": new_to})
+        self.leave_id = self.env["resource.calendar.leaves"].create({
+            "name": self.display_name, "calendar_id": workcenter.resource_calendar_id.id,
+            "date_from": date_from, "date_to": date_to, "resource_id": workcenter.resource_id.id,
+            "time_type": "other"})
+        return True
+
+    def _mto_push_aside(self, movable, start, before):
+        """[(from, to) of this one, (work order, from, to) moved...]: `movable` right-shifted."""
+        workcenter = self.workcenter_id
+        ignored = movable.leave_id
+        if not ignored:
+            return None
+        date_from, date_to = workcenter._get_first_available_slot(
+            start, self.duration_expected, leaves_to_ignore=ignored)
+        if not date_from or date_to > before:
+            return None
+        placed, moves = [(date_from, date_to)], [(date_from, date_to)]
+        for workorder in movable:
+            leave = workorder.leave_id
+            ignored -= leave
+            if not any(leave.date_from < end and begin < leave.date_to for begin, end in placed):
+                continue   # not in the way: stays, and counts as booked for the ones after it
+            new_from, new_to = workcenter._get_first_available_slot(
+                leave.date_from, workorder.duration_expected, leaves_to_ignore=ignored | leave,
+                extra_leaves_slots=placed)
+            if not new_from or new_to > workorder._mto_need_by():
+                return None
+            placed.append((new_from, new_to))
+            moves.append((workorder, new_from, new_to))
+        return moves
+
+    def _mto_swap(self, movable, start, before, tries=20):
+        """[(from, to) of this one, (work order, from, to)]: the first of `movable` from `start`
+        whose slot this one can take while it still ends in time in the first free slot after."""
+        workcenter = self.workcenter_id
+        for workorder in movable.filtered(lambda w: w.date_start >= start)[:tries]:
+            leave = workorder.leave_id
+            date_from, date_to = workcenter._get_first_available_slot(
+                leave.date_from, self.duration_expected, leaves_to_ignore=leave)
+            if not date_from or date_to > before:
+                continue
+            new_from, new_to = workcenter._get_first_available_slot(
+                leave.date_from, workorder.duration_expected, leaves_to_ignore=leave,
+                extra_leaves_slots=[(date_from, date_to)])
+            if new_from and new_to <= workorder._mto_need_by():
+                return [(date_from, date_to), (workorder, new_from, new_to)]
+        return None

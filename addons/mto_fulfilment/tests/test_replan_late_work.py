@@ -23,12 +23,115 @@ class TestReplanLateWork(PromiseCase):
         production.button_plan()
         return production
 
-    def panels_arrive_wednesday(self):
+    def panels_arrive_wednesday(self, when=datetime(2026, 12, 9, 8, 0), qty=4):
         purchase = self.env["purchase.order"].create({
             "partner_id": self.vendor.id,
-            "order_line": [Command.create({"product_id": self.panel.id, "product_qty": 4,
-                                           "date_planned": datetime(2026, 12, 9, 8, 0)})]})
+            "order_line": [Command.create({"product_id": self.panel.id, "product_qty": qty,
+                                           "date_planned": when})]})
         purchase.button_confirm()
+
+    def add_inspection(self):
+        """Inspect (Quality, 30 min a cabinet) after Assemble."""
+        quality = self.env["mrp.workcenter"].create({
+            "name": "Quality", "resource_calendar_id": self.calendar.id, "time_efficiency": 100,
+            "time_start": 0, "time_stop": 0})
+        self.bom.operation_ids = [(0, 0, {"name": "Inspect", "workcenter_id": quality.id, "sequence": 1000,
+                                          "time_mode": "manual", "time_cycle_manual": 30})]
+        return quality
+
+    @staticmethod
+    def slot(workorder):
+        return workorder.date_start, workorder.date_finished
+
+    def late_and_other(self, other_inspect):
+        """L (2 cabinets, panels bought: they come Tuesday 12-08 08:00) is booked Friday 12-04:
+        Assemble 08-12, Inspect Tuesday 13-14 (Quality is taken until then). O (2 cabinets,
+        panels in stock) has Assemble on Tuesday 08-12 and Inspect at `other_inspect`."""
+        self.panels_from_stock()
+        quality = self.add_inspection()
+        with freeze_time("2026-12-04 08:00:00"):
+            self.env["resource.calendar.leaves"].create({
+                "name": "Other MO", "calendar_id": self.calendar.id, "resource_id": quality.resource_id.id,
+                "date_from": datetime(2026, 12, 4, 8, 0), "date_to": datetime(2026, 12, 8, 13, 0),
+                "time_type": "other"})
+            late = self.planned_production(2)
+            self.panels_arrive_wednesday(datetime(2026, 12, 8, 8, 0))
+            self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)
+            other = self.planned_production(2)
+            other.action_assign()
+            assemble, inspect = other.workorder_ids.sorted("sequence")
+            dates = self.env["mrp.workorder"].with_context(bypass_duration_calculation=True)
+            dates.browse(inspect.id).write({"date_start": other_inspect,
+                                            "date_finished": other_inspect + timedelta(hours=1)})
+            dates.browse(assemble.id).write({"date_start": datetime(2026, 12, 8, 8, 0),
+                                             "date_finished": datetime(2026, 12, 8, 12, 0)})
+        self.assertNotEqual(late.reservation_state, "assigned")
+        self.assertEqual(other.reservation_state, "assigned")
+        self.assertEqual([self.slot(w) for w in late.workorder_ids.sorted("sequence")],
+                         [(datetime(2026, 12, 4, 8, 0), datetime(2026, 12, 4, 12, 0)),
+                          (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0))])
+        return late, other
+
+    def test_late_work_goes_ahead_of_work_that_can_wait(self):
+        """Tuesday, Assembly's first free slot after the panels come is 13-17 (O has 08-12): L
+        would lose its Inspect slot and go to the end of Quality's queue. O's Inspect is only on
+        Thursday: O's Assemble moves to 13-17 (still well before), L's gets 08-12 and its Inspect
+        keeps Tuesday 13-14. No order's booked finish moves."""
+        late, other = self.late_and_other(datetime(2026, 12, 10, 8, 0))
+        other_finish = other.date_finished
+        with freeze_time(NOW):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        assemble, inspect = late.workorder_ids.sorted("sequence")
+        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 12, 0)))
+        self.assertEqual(self.slot(inspect), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0)))
+        self.assertEqual((late.date_start, late.date_finished),
+                         (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 14, 0)))
+        other_assemble, other_inspect = other.workorder_ids.sorted("sequence")
+        self.assertEqual(self.slot(other_assemble), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 17, 0)))
+        self.assertEqual(self.slot(other_inspect), (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 9, 0)))
+        self.assertEqual(other_assemble.leave_id.date_from, datetime(2026, 12, 8, 13, 0))
+        self.assertEqual(other.date_finished, other_finish)
+
+    def planned_at(self, production, assemble, inspect):
+        """Book `production`'s Assemble (4 h) and Inspect (1 h) at the given starts."""
+        dates = self.env["mrp.workorder"].with_context(bypass_duration_calculation=True)
+        for workorder, start, hours in zip(production.workorder_ids.sorted("sequence"), (assemble, inspect), (4, 1),
+                                           strict=True):
+            dates.browse(workorder.id).write({"date_start": start, "date_finished": start + timedelta(hours=hours)})
+
+    def test_work_with_room_gives_its_slot(self):
+        """As above, but P (2 cabinets) follows O on Assembly Tuesday 13-17 and its Inspect is
+        Wednesday 08:00: pushing O right would push P past its Inspect. O gives its slot instead
+        and takes Assembly's first free one after it, Wednesday 08-12 (its Inspect is Thursday);
+        P does not move."""
+        late, other = self.late_and_other(datetime(2026, 12, 10, 8, 0))
+        with freeze_time("2026-12-04 08:00:00"):
+            self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)
+            third = self.planned_production(2)
+            third.action_assign()
+            self.planned_at(third, datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 9, 8, 0))
+        third_slots = [self.slot(w) for w in third.workorder_ids.sorted("sequence")]
+        with freeze_time(NOW):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        assemble, inspect = late.workorder_ids.sorted("sequence")
+        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 12, 0)))
+        self.assertEqual(self.slot(inspect), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0)))
+        self.assertEqual([self.slot(w) for w in other.workorder_ids.sorted("sequence")],
+                         [(datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 12, 0)),
+                          (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 9, 0))])
+        self.assertEqual([self.slot(w) for w in third.workorder_ids.sorted("sequence")], third_slots)
+
+    def test_work_without_slack_is_not_moved(self):
+        """O's Inspect comes right after its Assemble (Tuesday 13-14): O cannot wait. L takes
+        Assembly's first free slot, 13-17, and its Inspect goes after that: Wednesday 08-09."""
+        late, other = self.late_and_other(datetime(2026, 12, 8, 13, 0))
+        other_slots = [self.slot(w) for w in other.workorder_ids.sorted("sequence")]
+        with freeze_time(NOW):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertEqual([self.slot(w) for w in other.workorder_ids.sorted("sequence")], other_slots)
+        assemble, inspect = late.workorder_ids.sorted("sequence")
+        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 17, 0)))
+        self.assertEqual(self.slot(inspect), (datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 9, 0)))
 
     def test_production_waiting_for_components_is_replanned_from_their_arrival(self):
         self.panels_from_stock()
@@ -64,11 +167,7 @@ class TestReplanLateWork(PromiseCase):
         after that, so it keeps its place in Quality's queue (even though Quality has since become
         free earlier)."""
         self.panels_from_stock()
-        quality = self.env["mrp.workcenter"].create({
-            "name": "Quality", "resource_calendar_id": self.calendar.id, "time_efficiency": 100,
-            "time_start": 0, "time_stop": 0})
-        self.bom.operation_ids = [(0, 0, {"name": "Inspect", "workcenter_id": quality.id, "sequence": 1000,
-                                          "time_mode": "manual", "time_cycle_manual": 30})]
+        quality = self.add_inspection()
         with freeze_time("2026-12-04 08:00:00"):
             other = self.env["resource.calendar.leaves"].create({
                 "name": "Other MO", "calendar_id": self.calendar.id, "resource_id": quality.resource_id.id,
@@ -108,6 +207,31 @@ class TestReplanLateWork(PromiseCase):
         self.assertGreater(production.date_start, datetime(2026, 12, 16, 8, 0) - timedelta(minutes=1))
         self.assertEqual(production.mto_date_planned_finished, production.date_finished)
         self.assertGreater(production.mto_date_planned_finished, booked)
+
+    def test_production_odoo_cannot_plan_is_left_as_it_was(self):
+        """Assembly has no free slot in the 14 days Odoo searches (one planning iteration) from
+        Wednesday: Odoo cannot plan A; A keeps its booking, the warning says so, and B (on
+        another work center) is still re-planned in the same run."""
+        self.panels_from_stock()
+        other_center = self.env["mrp.workcenter"].create({
+            "name": "Assembly 2", "resource_calendar_id": self.calendar.id, "time_efficiency": 100,
+            "time_start": 0, "time_stop": 0})
+        with freeze_time("2026-12-04 08:00:00"):
+            first = self.planned_production(2)
+            second = self.planned_production(1)
+            second.workorder_ids.workcenter_id = other_center
+            self.panels_arrive_wednesday(qty=6)
+        booked = (first.date_start, first.workorder_ids.leave_id.date_from, first.workorder_ids.leave_id.date_to)
+        self.env["ir.config_parameter"].sudo().set_param("mrp.workcenter_max_planning_iterations", "1")
+        with freeze_time(NOW):
+            self.book(datetime(2026, 12, 9, 8, 0), datetime(2027, 1, 8, 17, 0))
+            with self.assertLogs("odoo.addons.mto_fulfilment.models.mrp_production_replan", "WARNING") as logs:
+                self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertIn(f"could not re-plan {first.name}", logs.output[0])
+        self.assertEqual((first.date_start, first.workorder_ids.leave_id.date_from,
+                          first.workorder_ids.leave_id.date_to), booked)
+        self.assertEqual((second.workorder_ids.date_start, second.workorder_ids.date_finished),
+                         (datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 10, 0)))
 
     def test_started_production_is_not_replanned(self):
         self.panels_from_stock()
