@@ -22,9 +22,10 @@ class MrpProduction(models.Model):
         work in the first free working time (`mto.promise._work_beyond_bookings`). Re-planning
         makes the shop floor's plan the same: the order's work orders that can no longer keep
         their slot get the first free ones from when its components are expected (their forecast
-        date), or go ahead of work that can wait (`_mto_replan_from`), and the order lines planned on those work centers are re-promised as for any
-        capacity taken. Orders whose components are there but whose work center is behind keep
-        their place in the queue. Runs from an hourly cron; `limit` bounds one run.
+        date), or go ahead of work that can wait (`_mto_replan_from`), and the order lines
+        planned on those work centers are re-promised as for any capacity taken. Orders whose
+        components are there but whose work center is behind keep their place in the queue.
+        Runs from an hourly cron; `limit` bounds one run.
         """
         now = fields.Datetime.now()
         productions = self.search([
