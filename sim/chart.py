@@ -2,6 +2,8 @@
 import struct
 import zlib
 
+from .report import LATENESS_BUCKETS
+
 
 def write_chart(report, path):
     try:
@@ -12,7 +14,8 @@ def write_chart(report, path):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-    late = report["lateness_days"]
+    # in bucket order (a report read back from its JSON file has its keys sorted)
+    late = {label: report["lateness_days"].get(label, 0) for label, _lo, _hi in LATENESS_BUCKETS}
     ax = axes[0]
     colours = ["#2e7d32"] + ["#f9a825", "#fb8c00", "#e65100", "#c62828", "#8e0000"]
     ax.bar(list(late), list(late.values()), color=colours[:len(late)])
@@ -24,7 +27,7 @@ def write_chart(report, path):
 
     ax = axes[1]
     pl, lead = report["plain_odoo"], report["promised_lead_days"]
-    labels = ["our promise\nmedian", "our promise\np90", "plain Odoo\nmedian", "plain Odoo lead\nfor same on-time"]
+    labels = ["ours\nmedian", "ours\np90", "plain Odoo\nmedian", "plain Odoo\nsame on-time"]
     values = [lead["median"], lead["p90"], pl["median_lead_days"], pl["lead_needed_for_same_on_time_share"]]
     ax.bar(labels, [v or 0 for v in values], color=["#1565c0", "#64b5f6", "#9e9e9e", "#616161"])
     for i, v in enumerate(values):
@@ -46,7 +49,7 @@ def write_chart(report, path):
 
 def _write_plain(report, path, width=480, height=240):
     """Lateness histogram as bars, no text (used only when matplotlib is missing)."""
-    values = list(report["lateness_days"].values())
+    values = [report["lateness_days"].get(label, 0) for label, _lo, _hi in LATENESS_BUCKETS]
     top = max(values) or 1
     px = [[(255, 255, 255)] * width for _ in range(height)]
     colours = [(46, 125, 50), (249, 168, 37), (251, 140, 0), (230, 81, 0), (198, 40, 40), (142, 0, 0)]
