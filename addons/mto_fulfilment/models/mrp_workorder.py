@@ -1,6 +1,6 @@
 import logging
 
-from odoo import models
+from odoo import fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -87,7 +87,28 @@ class MrpWorkorder(models.Model):
             "name": self.display_name, "calendar_id": workcenter.resource_calendar_id.id,
             "date_from": date_from, "date_to": date_to, "resource_id": workcenter.resource_id.id,
             "time_type": "other"})
+        self._mto_note_plan_ahead(moved)
         return True
+
+    def _mto_note_plan_ahead(self, moved):
+        """Say on the orders concerned why their plan changed: a planner sees a cron's re-plan in
+        the order's chatter, not only in the server log."""
+        self.ensure_one()
+        production = self.production_id
+        production.message_post(body=self.env._(
+            "%(wo)s (components late) is planned on %(wc)s from %(start)s, ahead of %(others)s, "
+            "which can wait: each still ends before its next operation.",
+            wo=self.display_name, wc=self.workcenter_id.name, start=self._mto_when(self.date_start),
+            others=", ".join(w.display_name for w, _f, _t in moved)))
+        for workorder, _f, _t in moved:
+            workorder.production_id.message_post(body=self.env._(
+                "%(wo)s now starts %(start)s to let %(late)s (components late) go ahead; its next "
+                "operation keeps its slot.",
+                wo=workorder.display_name, start=self._mto_when(workorder.date_start), late=production.name))
+
+    def _mto_when(self, moment):
+        """A datetime as the reader of the note sees it (their timezone, like the form)."""
+        return fields.Datetime.to_string(fields.Datetime.context_timestamp(self, moment))[:16]
 
     def _mto_push_aside(self, movable, start, before):
         """[(from, to) of this one, (work order, from, to) moved...]: `movable` right-shifted."""

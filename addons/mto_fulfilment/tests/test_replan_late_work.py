@@ -91,6 +91,10 @@ class TestReplanLateWork(PromiseCase):
         self.assertEqual(self.slot(other_inspect), (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 9, 0)))
         self.assertEqual(other_assemble.leave_id.date_from, datetime(2026, 12, 8, 13, 0))
         self.assertEqual(other.date_finished, other_finish)
+        # both orders' chatter says why their plan changed
+        self.assertIn("ahead of", late.message_ids[0].body)
+        self.assertIn(other_assemble.display_name, late.message_ids[0].body)
+        self.assertIn(f"to let {late.name}", other.message_ids[0].body)
 
     def planned_at(self, production, assemble, inspect):
         """Book `production`'s Assemble (4 h) and Inspect (1 h) at the given starts."""
