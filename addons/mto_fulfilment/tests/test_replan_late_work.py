@@ -125,6 +125,42 @@ class TestReplanLateWork(PromiseCase):
                           (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 9, 0))])
         self.assertEqual([self.slot(w) for w in third.workorder_ids.sorted("sequence")], third_slots)
 
+    def test_unknown_arrival_takes_one_slot_and_pushes_nothing(self):
+        """L's panels have no known arrival (nothing ordered): re-planned from now, Monday 08:00.
+        Assembly is booked Monday 08-12 (O, Inspect Thursday), Monday 13-17 (P, Inspect Tuesday
+        14:00) and Tuesday 08-12 (Q, Inspect Thursday): Odoo's first free slot, Tuesday 13-17,
+        ends after L's Inspect (Tuesday 13:00). Pushing O, P and Q right would hold (each within
+        its slack), but with no known arrival L only takes one slot, O's, and O takes the first
+        free one after it, Tuesday 13-17; P and Q do not move."""
+        self.panels_from_stock()
+        quality = self.add_inspection()
+        with freeze_time("2026-12-04 08:00:00"):
+            self.env["resource.calendar.leaves"].create({
+                "name": "Other MO", "calendar_id": self.calendar.id, "resource_id": quality.resource_id.id,
+                "date_from": datetime(2026, 12, 4, 8, 0), "date_to": datetime(2026, 12, 8, 13, 0),
+                "time_type": "other"})
+            late = self.planned_production(2)
+            self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 12)
+            others = []
+            for assemble, inspect in ((datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 10, 8, 0)),
+                                      (datetime(2026, 12, 7, 13, 0), datetime(2026, 12, 8, 14, 0)),
+                                      (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 10, 9, 0))):
+                production = self.planned_production(2)
+                production.action_assign()
+                self.planned_at(production, assemble, inspect)
+                others.append(production)
+        self.assertNotEqual(late.reservation_state, "assigned")
+        first, second, third = others
+        untouched = [self.slot(w) for w in (second | third).workorder_ids.sorted("id")]
+        with freeze_time(NOW):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        assemble, inspect = late.workorder_ids.sorted("sequence")
+        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 12, 0)))
+        self.assertEqual(self.slot(inspect), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0)))
+        self.assertEqual(self.slot(first.workorder_ids.sorted("sequence")[0]),
+                         (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 17, 0)))
+        self.assertEqual([self.slot(w) for w in (second | third).workorder_ids.sorted("id")], untouched)
+
     def test_work_without_slack_is_not_moved(self):
         """O's Inspect comes right after its Assemble (Tuesday 13-14): O cannot wait. L takes
         Assembly's first free slot, 13-17, and its Inspect goes after that: Wednesday 08-09."""
