@@ -1,6 +1,7 @@
 import logging
 
-from odoo import fields, models
+from odoo import models
+from odoo.tools.misc import format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -83,10 +84,8 @@ class MrpWorkorder(models.Model):
             # the same work in a later slot of its slack: no new capacity taken, nothing re-promised
             workorder.with_context(bypass_duration_calculation=True, mto_booking=True).write(
                 {"date_start": new_from, "date_finished": new_to})
-        self.leave_id = self.env["resource.calendar.leaves"].create({
-            "name": self.display_name, "calendar_id": workcenter.resource_calendar_id.id,
-            "date_from": date_from, "date_to": date_to, "resource_id": workcenter.resource_id.id,
-            "time_type": "other"})
+        # Odoo books it (`_set_dates` creates the slot): capacity taken, planned lines re-promised
+        self.with_context(bypass_duration_calculation=True).write({"date_start": date_from, "date_finished": date_to})
         self._mto_note_plan_ahead(moved)
         return True
 
@@ -98,17 +97,14 @@ class MrpWorkorder(models.Model):
         production.message_post(body=self.env._(
             "%(wo)s (components late) is planned on %(wc)s from %(start)s, ahead of %(others)s, "
             "which can wait: each still ends before its next operation.",
-            wo=self.display_name, wc=self.workcenter_id.name, start=self._mto_when(self.date_start),
+            wo=self.display_name, wc=self.workcenter_id.name, start=format_datetime(self.env, self.date_start),
             others=", ".join(w.display_name for w, _f, _t in moved)))
         for workorder, _f, _t in moved:
             workorder.production_id.message_post(body=self.env._(
                 "%(wo)s now starts %(start)s to let %(late)s (components late) go ahead; its next "
                 "operation keeps its slot.",
-                wo=workorder.display_name, start=self._mto_when(workorder.date_start), late=production.name))
-
-    def _mto_when(self, moment):
-        """A datetime as the reader of the note sees it (their timezone, like the form)."""
-        return fields.Datetime.to_string(fields.Datetime.context_timestamp(self, moment))[:16]
+                wo=workorder.display_name, start=format_datetime(self.env, workorder.date_start),
+                late=production.name))
 
     def _mto_push_aside(self, movable, start, before):
         """[(from, to) of this one, (work order, from, to) moved...]: `movable` right-shifted."""

@@ -43,10 +43,9 @@ class TestReplanLateWork(PromiseCase):
     def slot(workorder):
         return workorder.date_start, workorder.date_finished
 
-    def late_and_other(self, other_inspect):
-        """L (2 cabinets, panels bought: they come Tuesday 12-08 08:00) is booked Friday 12-04:
-        Assemble 08-12, Inspect Tuesday 13-14 (Quality is taken until then). O (2 cabinets,
-        panels in stock) has Assemble on Tuesday 08-12 and Inspect at `other_inspect`."""
+    def late_inspected_tuesday(self):
+        """L (2 cabinets, panels bought to stock, none there) booked Friday 12-04: Assemble
+        08-12, Inspect Tuesday 12-08 13-14 (Quality is taken until then)."""
         self.panels_from_stock()
         quality = self.add_inspection()
         with freeze_time("2026-12-04 08:00:00"):
@@ -54,17 +53,31 @@ class TestReplanLateWork(PromiseCase):
                 "name": "Other MO", "calendar_id": self.calendar.id, "resource_id": quality.resource_id.id,
                 "date_from": datetime(2026, 12, 4, 8, 0), "date_to": datetime(2026, 12, 8, 13, 0),
                 "time_type": "other"})
-            late = self.planned_production(2)
-            self.panels_arrive_wednesday(datetime(2026, 12, 8, 8, 0))
+            return self.planned_production(2)
+
+    def planned_at(self, production, assemble, inspect):
+        """Book `production`'s Assemble (4 h) and Inspect (1 h) at the given starts."""
+        dates = self.env["mrp.workorder"].with_context(bypass_duration_calculation=True)
+        for workorder, start, hours in zip(production.workorder_ids.sorted("sequence"), (assemble, inspect), (4, 1),
+                                           strict=True):
+            dates.browse(workorder.id).write({"date_start": start, "date_finished": start + timedelta(hours=hours)})
+
+    def assigned_production_at(self, assemble, inspect):
+        """2 cabinets, panels from stock, Assemble and Inspect booked at the given starts."""
+        with freeze_time("2026-12-04 08:00:00"):
             self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)
-            other = self.planned_production(2)
-            other.action_assign()
-            assemble, inspect = other.workorder_ids.sorted("sequence")
-            dates = self.env["mrp.workorder"].with_context(bypass_duration_calculation=True)
-            dates.browse(inspect.id).write({"date_start": other_inspect,
-                                            "date_finished": other_inspect + timedelta(hours=1)})
-            dates.browse(assemble.id).write({"date_start": datetime(2026, 12, 8, 8, 0),
-                                             "date_finished": datetime(2026, 12, 8, 12, 0)})
+            production = self.planned_production(2)
+            production.action_assign()
+            self.planned_at(production, assemble, inspect)
+        return production
+
+    def late_and_other(self, other_inspect):
+        """L as in `late_inspected_tuesday`, its panels come Tuesday 12-08 08:00. O (2 cabinets,
+        panels in stock) has Assemble on Tuesday 08-12 and Inspect at `other_inspect`."""
+        late = self.late_inspected_tuesday()
+        with freeze_time("2026-12-04 08:00:00"):
+            self.panels_arrive_wednesday(datetime(2026, 12, 8, 8, 0))
+        other = self.assigned_production_at(datetime(2026, 12, 8, 8, 0), other_inspect)
         self.assertNotEqual(late.reservation_state, "assigned")
         self.assertEqual(other.reservation_state, "assigned")
         self.assertEqual([self.slot(w) for w in late.workorder_ids.sorted("sequence")],
@@ -96,24 +109,13 @@ class TestReplanLateWork(PromiseCase):
         self.assertIn(other_assemble.display_name, late.message_ids[0].body)
         self.assertIn(f"to let {late.name}", other.message_ids[0].body)
 
-    def planned_at(self, production, assemble, inspect):
-        """Book `production`'s Assemble (4 h) and Inspect (1 h) at the given starts."""
-        dates = self.env["mrp.workorder"].with_context(bypass_duration_calculation=True)
-        for workorder, start, hours in zip(production.workorder_ids.sorted("sequence"), (assemble, inspect), (4, 1),
-                                           strict=True):
-            dates.browse(workorder.id).write({"date_start": start, "date_finished": start + timedelta(hours=hours)})
-
     def test_work_with_room_gives_its_slot(self):
         """As above, but P (2 cabinets) follows O on Assembly Tuesday 13-17 and its Inspect is
         Wednesday 08:00: pushing O right would push P past its Inspect. O gives its slot instead
         and takes Assembly's first free one after it, Wednesday 08-12 (its Inspect is Thursday);
         P does not move."""
         late, other = self.late_and_other(datetime(2026, 12, 10, 8, 0))
-        with freeze_time("2026-12-04 08:00:00"):
-            self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)
-            third = self.planned_production(2)
-            third.action_assign()
-            self.planned_at(third, datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 9, 8, 0))
+        third = self.assigned_production_at(datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 9, 8, 0))
         third_slots = [self.slot(w) for w in third.workorder_ids.sorted("sequence")]
         with freeze_time(NOW):
             self.env["mrp.production"]._mto_cron_replan_late_work()
@@ -132,25 +134,12 @@ class TestReplanLateWork(PromiseCase):
         ends after L's Inspect (Tuesday 13:00). Pushing O, P and Q right would hold (each within
         its slack), but with no known arrival L only takes one slot, O's, and O takes the first
         free one after it, Tuesday 13-17; P and Q do not move."""
-        self.panels_from_stock()
-        quality = self.add_inspection()
-        with freeze_time("2026-12-04 08:00:00"):
-            self.env["resource.calendar.leaves"].create({
-                "name": "Other MO", "calendar_id": self.calendar.id, "resource_id": quality.resource_id.id,
-                "date_from": datetime(2026, 12, 4, 8, 0), "date_to": datetime(2026, 12, 8, 13, 0),
-                "time_type": "other"})
-            late = self.planned_production(2)
-            self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 12)
-            others = []
-            for assemble, inspect in ((datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 10, 8, 0)),
-                                      (datetime(2026, 12, 7, 13, 0), datetime(2026, 12, 8, 14, 0)),
-                                      (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 10, 9, 0))):
-                production = self.planned_production(2)
-                production.action_assign()
-                self.planned_at(production, assemble, inspect)
-                others.append(production)
+        late = self.late_inspected_tuesday()
+        first, second, third = (self.assigned_production_at(assemble, inspect) for assemble, inspect in (
+            (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 10, 8, 0)),
+            (datetime(2026, 12, 7, 13, 0), datetime(2026, 12, 8, 14, 0)),
+            (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 10, 9, 0))))
         self.assertNotEqual(late.reservation_state, "assigned")
-        first, second, third = others
         untouched = [self.slot(w) for w in (second | third).workorder_ids.sorted("id")]
         with freeze_time(NOW):
             self.env["mrp.production"]._mto_cron_replan_late_work()
