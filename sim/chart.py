@@ -20,8 +20,8 @@ def write_chart(report, path):
     colours = ["#2e7d32"] + ["#f9a825", "#fb8c00", "#e65100", "#c62828", "#8e0000"]
     ax.bar(list(late), list(late.values()), color=colours[:len(late)])
     share = report["on_time"]["share"]
-    ax.set_title(f"Orders due: lateness vs promise (on time {share * 100:.1f} %)" if share is not None
-                 else "Orders due: lateness vs promise")
+    ax.set_title(f"Orders judged: lateness vs promise (on time {share * 100:.1f} %)" if share is not None
+                 else "Orders judged: lateness vs promise")
     ax.set_ylabel("orders")
     ax.tick_params(axis="x", rotation=30)
 
@@ -40,7 +40,8 @@ def write_chart(report, path):
     ax.set_xlim(0, 100)
     ax.set_title("Work-centre utilisation (%)")
     p = report["period"]
-    fig.suptitle(f"MTO plant simulation {p['start']} .. {p['end']}, seed {p['seed']}")
+    fig.suptitle(f"MTO plant simulation, orders of {p.get('measure_from', p['start'])} .. "
+                 f"{p.get('measure_to', p['end'])}, seed {p['seed']}")
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

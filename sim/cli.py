@@ -17,7 +17,14 @@ def parse_args(argv=None):
         "Seeded plant simulation of the make-to-order add-on, run through Odoo's ORM: "
         "creates a fresh database (template + mto_fulfilment + demo company), simulates the "
         "plant working day by working day and reports how well the promises were kept."))
-    p.add_argument("--weeks", type=int, default=12, help="simulated weeks of demand (5 working days each)")
+    p.add_argument("--weeks", type=int, default=12, help="measured weeks of demand (5 working days each): the "
+                   "report judges the orders placed in them")
+    p.add_argument("--warmup-weeks", type=int, default=4, help="weeks the plant runs first, demand included, "
+                   "whose orders are reported apart: the demo company starts with no vendor or production "
+                   "history for the reliability buffers to learn from (0: measure from the first day)")
+    p.add_argument("--drain-weeks", type=int, default=14, help="at most this many weeks the plant keeps running "
+                   "after the measured weeks (demand included) until every measured order has shipped or "
+                   "is past its promise (0: stop with the measured weeks; orders not due are not judged)")
     p.add_argument("--seed", type=int, default=7, help="seed of every random choice (same seed, same numbers)")
     p.add_argument("--scale", type=int, default=1, help="demo company scale (setup/demo_data.py)")
     p.add_argument("--orders-per-day", type=float, help="mean customer orders per working day "
@@ -34,7 +41,7 @@ def parse_args(argv=None):
     p.add_argument("--reuse-db", action="store_true",
                    help="use the database as it is (mto_fulfilment installed; the demo company is loaded "
                         "unless it is already there, as after --demo-only)")
-    p.add_argument("--days", type=int, help="simulate only this many working days (overrides --weeks)")
+    p.add_argument("--days", type=int, help="measure only this many working days (overrides --weeks)")
     p.add_argument("--demo-only", action="store_true", help="stop after loading the demo company")
     p.add_argument("--profile", help="write a cProfile of the simulation to this file")
     p.add_argument("--drop-db", action="store_true", help="drop the database after the run")
@@ -84,7 +91,7 @@ def main(argv=None):
         t_demo = _wall() - t
         sim = Simulation(env, start=start, weeks=args.weeks, seed=args.seed, orders_per_day=args.orders_per_day,
                          clock=freeze_time, progress=progress, repromise=args.repromise, days=args.days,
-                         load=args.load)
+                         load=args.load, warmup_weeks=args.warmup_weeks, drain_weeks=args.drain_weeks)
         if args.profile:
             import cProfile
             cProfile.runctx("sim.run()", globals(), locals(), args.profile)

@@ -19,6 +19,12 @@ code runs unchanged); the simulation only decides *when* things happen and *how 
   as they are ready;
 * re-promise runs as in production: queue jobs execute synchronously
   (``queue_job__no_delay``) and the add-on's cron runs at the end of every day.
+
+The run has three phases, demand in each: warm-up weeks (the demo company has no vendor or
+production history for the reliability buffers to learn from; its orders are reported apart), the
+measured weeks (the report judges the orders placed in them), then as many days as it takes for
+every measured order to ship or pass its promise (at most ``drain_weeks``), so that every measured
+order is judged, not only those whose promise falls inside the measured weeks.
 """
 import bisect
 import heapq
@@ -149,12 +155,17 @@ class Simulation:
     FURNITURE_QTY = [1, 1, 2, 2, 2, 3, 3, 4, 5]
 
     def __init__(self, env, *, start, weeks, seed, orders_per_day, clock, progress=print,
-                 repromise="inline", commit=True, days=None, load=0.85):
+                 repromise="inline", commit=True, days=None, load=0.85, warmup_weeks=0, drain_weeks=0):
         self.env = env(context=dict(env.context, tz=TZ.zone, tracking_disable=True, mail_notrack=True,
                                     mail_create_nolog=True, mail_auto_subscribe_no_notify=True,
                                     queue_job__no_delay=repromise == "inline"), su=True)
         self.start, self.weeks, self.seed = start, weeks, seed
-        self.days = workdays(start, days or weeks * 5)
+        self.warmup_weeks, self.drain_weeks = warmup_weeks, drain_weeks
+        # demand days: the warm-up weeks, then the measured ones; the drain days follow as needed
+        self.days = workdays(start, warmup_weeks * 5 + (days or weeks * 5))
+        self.measure_from = self.days[warmup_weeks * 5]
+        self.measure_to = self.days[-1]
+        self.simulated = []            # every day run (demand, then drain)
         self.orders_per_day = orders_per_day
         self.load = load
         self.calibration = None
@@ -212,7 +223,7 @@ class Simulation:
         self.furniture = sellable.filtered(lambda p: p.categ_id == categ.get("Furniture"))
         self.spares = sellable.filtered(lambda p: p.categ_id == categ.get("Spare parts"))
         self.workcenters = env["mrp.workcenter"].search([], order="id")
-        horizon_end = self.days[-1] + timedelta(days=200)
+        horizon_end = self.days[-1] + timedelta(days=7 * self.drain_weeks + 200)
         t0 = pytz.utc.localize(local_dt(self.days[0] - timedelta(days=1), 0))
         t1 = pytz.utc.localize(local_dt(horizon_end, 0))
         self.intervals, self.available = {}, {}
@@ -288,25 +299,37 @@ class Simulation:
     def run(self):
         self.setup()
         t_start = _wall()
-        for n, day in enumerate(self.days, 1):
+        drain_end = add_workdays(self.measure_to, 5 * self.drain_weeks)
+        day = self.days[0]
+        while day <= self.measure_to or (day <= drain_end and not self._measured_judged(day)):
             t_day = _wall()
             with self.freeze(local_dt(day, 7)) as frozen:
                 self._frozen = frozen
                 self.now = local_dt(day, 7)
                 self.run_day(day)
+            self.simulated.append(day)
             if self.commit:
                 self.env.cr.commit()
             self.env.invalidate_all()
             stats = defaultdict(int, self.day_stats[-1])
+            phase = ("warm-up" if day < self.measure_from else "measured" if day <= self.measure_to
+                     else "drain")
             self.progress(
-                f"sim: day {n}/{len(self.days)} {day} {day.strftime('%a')}: {stats['orders']} orders "
+                f"sim: day {len(self.simulated)} ({phase}) {day} {day.strftime('%a')}: {stats['orders']} orders "
                 f"({stats['confirmed']} confirmed), {stats['wo_done']} WOs, {stats['mo_done']} MOs done, "
                 f"{stats['shipped']} deliveries, {stats['receipts']} receipts, {stats['at_risk']} lines at risk "
                 f"({_wall() - t_day:.1f}s, total {_wall() - t_start:.0f}s)")
+            day = add_workdays(day, 1)
         self.runtime = _wall() - t_start
-        with self.freeze(local_dt(self.days[-1], 18)):
+        with self.freeze(local_dt(self.simulated[-1], 18)):
             self.final_snapshot()
         return self
+
+    def _measured_judged(self, day):
+        """Whether every line ordered in the measured weeks is shipped or past its promise (late)
+        by the end of `day`: the plant keeps running, demand included, until then."""
+        return all(rec["ship_day"] or rec["promise"] < day.isoformat()
+                   for rec in self.lines.values() if rec["window"] == "measured")
 
     def run_day(self, day):
         self.today = day
@@ -542,7 +565,10 @@ class Simulation:
         self.timing["confirm"] += _wall() - t
         self.stat["confirmed"] += 1
         order_day = local_day(self.now)
-        self.orders[so.id] = {"name": so.name, "date_order": self.now.isoformat(), "order_day": order_day.isoformat(),
+        window = ("warm-up" if order_day < self.measure_from else "measured" if order_day <= self.measure_to
+                  else "drain")
+        self.orders[so.id] = {"window": window, "name": so.name, "date_order": self.now.isoformat(),
+                              "order_day": order_day.isoformat(),
                               "lines": so.order_line.ids, "commitment": so.commitment_date and
                               local_day(so.commitment_date).isoformat()}
         for line in so.order_line:
@@ -553,7 +579,7 @@ class Simulation:
                 "kind": ("machine" if line.product_id in self.machines else
                          "spare" if line.product_id in self.spares else "furniture"),
                 "qty": line.product_uom_qty, "strategy": line.mto_strategy,
-                "order_day": order_day.isoformat(),
+                "order_day": order_day.isoformat(), "window": window,
                 "quoted": quoted.get(line.id) and quoted[line.id].isoformat(),
                 "promise": line.mto_promise_date and line.mto_promise_date.isoformat(),
                 "customer_lead": line.customer_lead, "plain": plain.isoformat(),
@@ -885,8 +911,11 @@ class Simulation:
     # ------------------------------------------------------------------ results
     def result(self):
         return {
-            "start": self.days[0].isoformat(), "end": self.days[-1].isoformat(), "weeks": self.weeks,
-            "seed": self.seed, "orders_per_day": self.orders_per_day, "working_days": len(self.days),
+            "start": self.days[0].isoformat(), "end": self.simulated[-1].isoformat(), "weeks": self.weeks,
+            "measure_from": self.measure_from.isoformat(), "measure_to": self.measure_to.isoformat(),
+            "warmup_weeks": self.warmup_weeks, "drain_weeks": self.drain_weeks,
+            "drain_days": sum(1 for d in self.simulated if d > self.measure_to),
+            "seed": self.seed, "orders_per_day": self.orders_per_day, "working_days": len(self.simulated),
             "load": self.load, "calibration": self.calibration, "repromise": self.repromise,
             "lines": self.lines, "orders": self.orders, "quotations_left_draft": self.quotations,
             "promise_failures": self.promise_failures, "receipts": self.receipts,

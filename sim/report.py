@@ -55,7 +55,8 @@ def build_report(result):
     # ---- per order: all its lines shipped by their promise
     orders = {}
     for lid, rec in lines.items():
-        o = orders.setdefault(rec["order"], {"order_day": _d(rec["order_day"]), "lines": []})
+        o = orders.setdefault(rec["order"], {"order_day": _d(rec["order_day"]), "lines": [],
+                                             "window": rec.get("window", "measured")})
         o["lines"].append((lid, rec))
     rows = []
     for name, o in sorted(orders.items()):
@@ -69,16 +70,22 @@ def build_report(result):
         late_lines = [r for r in recs if not r["ship_day"] or _d(r["ship_day"]) > _d(r["promise"])]
         rows.append({"order": name, "order_day": o["order_day"], "promise": promise, "plain": plain,
                      "ship": ship, "on_time": not late_lines and shipped, "late_lines": late_lines,
-                     "kinds": sorted({r["kind"] for r in recs})})
-    due = [r for r in rows if r["promise"] <= end]
-    not_due = [r for r in rows if r["promise"] > end]
+                     "kinds": sorted({r["kind"] for r in recs}), "window": o["window"]})
+    # judged: the orders of the measured weeks that shipped, or whose promise has passed (late)
+    warmup = [r for r in rows if r["window"] == "warm-up"]
+    after = [r for r in rows if r["window"] == "drain"]
+    rows = [r for r in rows if r["window"] == "measured"]
+    due = [r for r in rows if r["ship"] or r["promise"] <= end]
+    not_due = [r for r in rows if not (r["ship"] or r["promise"] <= end)]
     on_time = [r for r in due if r["on_time"]]
     share = len(on_time) / len(due) if due else None
+    warmup_due = [r for r in warmup if r["ship"] or r["promise"] <= end]
 
     def lateness(r):
-        if r["ship"]:
-            return max(0, (r["ship"] - r["promise"]).days)
-        return max(1, (end - r["promise"]).days + 1)      # not shipped yet: at least this late
+        """Days the latest of the order's late lines shipped after its own promise (a line still
+        open: at least the days from its promise to the end of the run, plus one)."""
+        return max(max(1, ((_d(rec["ship_day"]) - _d(rec["promise"])).days if rec["ship_day"]
+                           else (end - _d(rec["promise"])).days + 1)) for rec in r["late_lines"])
 
     buckets = Counter()
     for r in due:
@@ -157,13 +164,19 @@ def build_report(result):
 
     return {
         "period": {"start": result["start"], "end": result["end"], "weeks": result["weeks"],
+                   "measure_from": result.get("measure_from", result["start"]),
+                   "measure_to": result.get("measure_to", result["end"]),
+                   "warmup_weeks": result.get("warmup_weeks", 0), "drain_days": result.get("drain_days", 0),
                    "working_days": result["working_days"], "seed": result["seed"],
                    "orders_per_day": result["orders_per_day"]},
         "orders": {"confirmed": len(rows), "quotations_left_draft": result["quotations_left_draft"],
-                   "promise_failures": len(result["promise_failures"]), "due_in_period": len(due),
-                   "not_due_yet": len(not_due), "shipped": len(shipped_rows),
-                   "not_due_shipped": sum(1 for r in not_due if r["ship"]),
-                   "lines_confirmed": len(lines)},
+                   "promise_failures": len(result["promise_failures"]), "judged": len(due),
+                   "not_judged": len(not_due), "shipped": len(shipped_rows),
+                   "lines_confirmed": sum(len(orders[r["order"]]["lines"]) for r in rows),
+                   "warmup_confirmed": len(warmup), "after_confirmed": len(after)},
+        "warmup_on_time": {"judged": len(warmup_due), "on_time": sum(1 for r in warmup_due if r["on_time"]),
+                           "share": (sum(1 for r in warmup_due if r["on_time"]) / len(warmup_due))
+                           if warmup_due else None},
         "on_time": {"on_time": len(on_time), "late_shipped": len(due) - len(on_time) - late_unshipped,
                     "late_not_shipped": late_unshipped, "share": share},
         "lateness_days": {label: buckets.get(label, 0) for label, _lo, _hi in LATENESS_BUCKETS},
@@ -212,20 +225,22 @@ def _fmt(v, pct=False, unit=""):
 
 def render_table(rep):
     p, o, ot, pl = rep["period"], rep["orders"], rep["on_time"], rep["plain_odoo"]
+    wu = rep["warmup_on_time"]
     rows = [
         ("Period", f"{p['start']} .. {p['end']} ({p['working_days']} working days, seed {p['seed']}, "
                    f"{p['orders_per_day']} orders/day)"),
+        ("Measured: orders placed", f"{p['measure_from']} .. {p['measure_to']} (after {p['warmup_weeks']} "
+                                    f"warm-up weeks; then {p['drain_days']} days until they shipped or were due)"),
         ("Orders confirmed / left as quotation", f"{o['confirmed']} / {o['quotations_left_draft']}"
-                                                 f" (promise failed: {o['promise_failures']})"),
-        ("Orders due in the period / not due yet", f"{o['due_in_period']} / {o['not_due_yet']}"
-                                                   f" ({o['not_due_shipped']} of those already shipped)"),
-        ("Shipped on or before the promise", f"{ot['on_time']} of {o['due_in_period']} = {_fmt(ot['share'], True)}"),
+                                                 f" (promise failed: {o['promise_failures']}; all weeks)"),
+        ("Orders judged / not judged (not due, open)", f"{o['judged']} / {o['not_judged']}"),
+        ("Shipped on or before the promise", f"{ot['on_time']} of {o['judged']} = {_fmt(ot['share'], True)}"),
         ("Late (shipped / still open)", f"{ot['late_shipped']} / {ot['late_not_shipped']}"),
         ("Lateness", ", ".join(f"{k}: {v}" for k, v in rep["lateness_days"].items())),
-        ("Promised lead time, median / p90 (due orders)",
+        ("Promised lead time, median / p90 (judged orders)",
          f"{_fmt(rep['promised_lead_days']['median'], unit=' d')} / "
          f"{_fmt(rep['promised_lead_days']['p90'], unit=' d')}"),
-        ("Promised lead time, median / p90 (all orders)",
+        ("Promised lead time, median / p90 (measured orders)",
          f"{_fmt(rep['promised_lead_days']['median_all_orders'], unit=' d')} / "
          f"{_fmt(rep['promised_lead_days']['p90_all_orders'], unit=' d')}"),
         ("Plain Odoo quotation lead (sale_delay), median / p90",
@@ -239,6 +254,7 @@ def render_table(rep):
          f"{_fmt(rep['order_to_dispatch_days']['p90'], unit=' d')} ({rep['order_to_dispatch_days']['n']} orders)"),
         ("Infeasible plans (started before sub-MOs/components)",
          f"{rep['infeasible_plans']['count']} of {rep['infeasible_plans']['productions_started']} MOs started"),
+        ("Warm-up orders (not measured) on time", f"{wu['on_time']} of {wu['judged']} = {_fmt(wu['share'], True)}"),
         ("Work orders done / breakdowns", f"{rep['workorders_done']} / {rep['breakdowns']}"),
         ("Receipts: late / short / total", f"{rep['vendor']['late']} / {rep['vendor']['short']} / "
                                            f"{rep['vendor']['receipts']}"),

@@ -1,0 +1,61 @@
+"""The simulation report judges the orders of the measured weeks only, each once it is due or shipped."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from sim.report import build_report  # noqa: E402
+
+
+def _line(order, window, order_day, promise, ship, plain):
+    return {"order": order, "window": window, "order_day": order_day, "promise": promise, "plain": plain,
+            "ship_day": ship, "kind": "furniture", "product": "P", "productions": [], "first_risk_day": None,
+            "risk_cause": None}
+
+
+def _result(lines, end="2025-06-30"):
+    return {"start": "2025-03-03", "end": end, "weeks": 2, "measure_from": "2025-03-31",
+            "measure_to": "2025-04-11", "warmup_weeks": 4, "drain_days": 20, "working_days": 90, "seed": 1,
+            "orders_per_day": 1.0, "lines": lines, "productions": {}, "receipts": [], "breakdowns": [],
+            "workorders": [], "events": {}, "errors": [], "quotations_left_draft": 0, "promise_failures": [],
+            "workcenter_busy_minutes": {"Cutting": 240.0}, "workcenter_available_minutes": {"Cutting": 480.0}}
+
+
+def test_only_measured_orders_are_judged():
+    lines = {
+        # warm-up: late, reported apart
+        "1": _line("S1", "warm-up", "2025-03-05", "2025-04-01", "2025-04-20", "2025-03-20"),
+        # measured: on time (with its plain-Odoo date missed), late by 3 days, late and still open
+        "2": _line("S2", "measured", "2025-04-01", "2025-05-06", "2025-05-06", "2025-04-15"),
+        "3": _line("S3", "measured", "2025-04-02", "2025-05-07", "2025-05-10", "2025-04-16"),
+        "4": _line("S4", "measured", "2025-04-03", "2025-06-20", None, "2025-04-17"),
+        # measured, not due and open when the run stopped: not judged
+        "5": _line("S5", "measured", "2025-04-10", "2025-07-15", None, "2025-04-24"),
+        # ordered during the drain: not judged
+        "6": _line("S6", "drain", "2025-04-20", "2025-05-20", "2025-06-25", "2025-05-04"),
+    }
+    rep = build_report(_result(lines))
+    assert rep["orders"]["judged"] == 3 and rep["orders"]["not_judged"] == 1
+    assert rep["orders"]["warmup_confirmed"] == 1 and rep["orders"]["after_confirmed"] == 1
+    assert rep["on_time"] == {"on_time": 1, "late_shipped": 1, "late_not_shipped": 1, "share": 1 / 3}
+    # S3 3 days late, S4 open 10 days after its promise (at least 11 days late)
+    assert rep["lateness_days"]["on time"] == 1
+    assert rep["lateness_days"]["2-3 days"] == 1 and rep["lateness_days"]["8-14 days"] == 1
+    assert rep["warmup_on_time"] == {"judged": 1, "on_time": 0, "share": 0.0}
+    # promised lead of the judged orders: 35, 35, 78 days
+    assert rep["promised_lead_days"]["median"] == 35
+    # plain Odoo reaches one in three by 35 days (S2 shipped 35 days after its order)
+    assert rep["plain_odoo"]["lead_needed_for_same_on_time_share"] == 35
+    assert rep["period"]["measure_from"] == "2025-03-31" and rep["period"]["drain_days"] == 20
+
+
+def test_late_line_counts_against_its_own_promise():
+    """A line shipped two days after its own promise makes its order late, even when the order's
+    latest promise (another line's) is later still."""
+    lines = {
+        "1": _line("S1", "measured", "2025-04-01", "2025-05-06", "2025-05-08", "2025-04-15"),
+        "2": _line("S1", "measured", "2025-04-01", "2025-05-20", "2025-05-08", "2025-04-15"),
+    }
+    rep = build_report(_result(lines))
+    assert rep["on_time"]["on_time"] == 0 and rep["on_time"]["late_shipped"] == 1
+    assert rep["lateness_days"]["2-3 days"] == 1 and rep["lateness_days"]["on time"] == 0
