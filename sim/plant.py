@@ -196,6 +196,7 @@ class Simulation:
         self.to_close = set()          # MOs whose work orders are done, waiting for components
         self.failed_close = set()      # MOs Odoo refused to mark done (see errors)
         self.mo_ready_at = {}          # mo id -> first time seen with all components
+        self.mo_waiting_for = {}       # mo id -> kinds of components it waited for past its planned start
         self.vendor_events = []        # heap (time, seq, kind, payload)
         self.fated = set()             # receipts whose arrival is scheduled
         self._seq = 0
@@ -686,6 +687,25 @@ class Simulation:
             if mo.state in ("progress", "to_close") or mo.reservation_state == "assigned":
                 self.ready.add(mo.id)
                 self.mo_ready_at.setdefault(mo.id, self.now)
+            elif mo.id not in self.mo_ready_at and mo.date_start and mo.date_start <= self.now:
+                self.mo_waiting_for[mo.id] = self._missing_kinds(mo)
+
+    @staticmethod
+    def _missing_kinds(mo):
+        """What a production order past its planned start still waits for: its sub-assembly's order,
+        a purchase made for the order (MTO route), or a component taken from stock."""
+        kinds = set()
+        for move in mo.move_raw_ids:
+            if move.state in ("assigned", "done", "cancel"):
+                continue
+            origins = move.move_orig_ids
+            if origins.production_id:
+                kinds.add("sub-assembly")
+            elif origins.purchase_line_id or move.created_purchase_line_ids:
+                kinds.add("purchase for the order")
+            else:
+                kinds.add("stock component")
+        return sorted(kinds)
 
     def _material_event(self):
         self._refresh_ready()
@@ -760,6 +780,7 @@ class Simulation:
                        m.product_uom.compare(m.quantity, m.product_uom_qty) < 0]
             log["components_missing"] = missing
             log["ready_at"] = self.mo_ready_at.get(mo.id, self.now).isoformat()
+            log["waited_for"] = self.mo_waiting_for.get(mo.id, [])
         wo.button_start()
         expected = info["expected"] or wo.duration_expected or 1.0
         rng = self.rng_shop

@@ -59,3 +59,30 @@ def test_late_line_counts_against_its_own_promise():
     rep = build_report(_result(lines))
     assert rep["on_time"]["on_time"] == 0 and rep["on_time"]["late_shipped"] == 1
     assert rep["lateness_days"]["2-3 days"] == 1 and rep["lateness_days"]["on time"] == 0
+
+
+def test_ground_truth_names_the_root_material_wait():
+    """A late line whose order waited for its sub-assembly, which itself waited for a purchase made
+    for the order, is late for the purchase; one that waited only for its sub-assembly is late for
+    the sub-assembly's own work; on-time lines flagged at risk are counted as false alarms."""
+    lines = {
+        "1": _line("S1", "measured", "2025-04-01", "2025-05-06", "2025-05-09", "2025-04-15"),
+        "2": _line("S2", "measured", "2025-04-01", "2025-05-06", "2025-05-09", "2025-04-15"),
+        "3": _line("S3", "measured", "2025-04-01", "2025-05-06", "2025-05-06", "2025-04-15"),
+    }
+    lines["1"]["productions"], lines["2"]["productions"] = [10, 11], [12]
+    lines["3"]["first_risk_day"] = "2025-04-02"
+    productions = {
+        "10": {"name": "MO10", "planned_start": "2025-05-01T07:00:00", "ready_at": "2025-05-05T07:00:00",
+               "waited_for": ["sub-assembly"]},
+        "11": {"name": "MO11", "planned_start": "2025-04-25T07:00:00", "ready_at": "2025-05-02T07:00:00",
+               "waited_for": ["purchase for the order"]},
+        "12": {"name": "MO12", "planned_start": "2025-05-01T07:00:00", "ready_at": "2025-05-05T07:00:00",
+               "waited_for": ["sub-assembly"]},
+    }
+    rep = build_report({**_result(lines), "productions": productions})
+    assert rep["late_causes_simulation"] == {
+        "material: purchase for the order late or short (vendor slippage)": 1,
+        "material: sub-assembly late (its own queue or work)": 1,
+    }
+    assert rep["on_time_lines_flagged_at_risk"] == {"flagged": 1, "of": 1}
