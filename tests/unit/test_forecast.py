@@ -98,3 +98,42 @@ def test_own_purchase_date_already_contains_the_reliability_buffer():
     assert planner.forecast(mto(2, "b")).material_ready == at(7, 8)
     # the line's own purchase order, honestly dated (buffer included) Tuesday of next week
     assert planner.forecast(mto(2, "a"), Holdings(purchases={LEG: at(8, 8)})).material_ready == at(8, 8)
+
+
+def test_a_slot_that_still_holds_is_kept_as_booked():
+    """Line A's 2 tables hold Monday 10:00-12:00 on the Assembly Line, booked solid around it;
+    tables now take 90 min each. A new plan would not fit the slot again (the next free time is
+    Wednesday): the forecast keeps the slot and runs over it by the extra hour (after the lunch
+    break: 14:00), as the shop floor would, so A is not reported days late for an hour's work."""
+    held = (at(0, 10), at(0, 12))
+    snap = plant(free_qty={LEG: 8, TOP: 2})
+    slower = dataclasses.replace(snap.boms[10], operations=[dataclasses.replace(snap.boms[10].operations[0],
+                                                                                 time_cycle=90.0)])
+    snap.boms = {**snap.boms, 10: slower}
+    snap.workcenters[ASSEMBLY] = dataclasses.replace(
+        snap.workcenters[ASSEMBLY], booked=[(at(0, 8), at(0, 10)), held, (at(0, 13), at(1, 17))])
+    planner = Planner(snap)
+    kept = planner.forecast(mto(2, "a"), Holdings(booked={ASSEMBLY: [held]},
+                                                  slots={(TABLE, 100): [(ASSEMBLY, *held)]}))
+    assert [(b.start, b.end) for b in kept.bookings] == [(at(0, 10), at(0, 14))]
+    assert kept.capacity_ready == at(0, 14)
+    # without the slot (a new plan with today's 90 min a table) it would be Wednesday
+    replanned = planner.forecast(mto(2, "a"), Holdings(booked={ASSEMBLY: [held]}))
+    assert [(b.start, b.end) for b in replanned.bookings] == [(at(2, 8), at(2, 11))]
+    # as fast as booked: the slot as it is
+    snap.boms = {**snap.boms, 10: plant().boms[10]}
+    same = Planner(snap).forecast(mto(2, "a"), Holdings(booked={ASSEMBLY: [held]},
+                                                       slots={(TABLE, 100): [(ASSEMBLY, *held)]}))
+    assert [(b.start, b.end) for b in same.bookings] == [held]
+
+
+def test_a_slot_before_the_material_is_ready_is_replanned():
+    """The legs are bought (ready Saturday): Monday's slot cannot hold, the table is re-planned
+    from when the legs come, in the first free slot."""
+    held = (at(0, 10), at(0, 11))
+    snap = plant(free_qty={TOP: 1})
+    planner = Planner(snap)
+    result = planner.forecast(mto(1, "a"), Holdings(booked={ASSEMBLY: [held]},
+                                                    slots={(TABLE, 100): [(ASSEMBLY, *held)]}))
+    assert result.material_ready == at(5, 8)
+    assert [(b.start, b.end) for b in result.bookings] == [(at(7, 8), at(7, 9))]

@@ -768,7 +768,7 @@ class MtoPromise(models.AbstractModel):
             snapshot = self._load_snapshot(products, warehouse, now, overdue_by_line=overdue)
             planner = Planner(snapshot)
             todo_lines = self.env["sale.order.line"].union(*todo)
-            own_leaves = self._own_booked_intervals(todo_lines)
+            own_leaves, own_slots = self._own_booked_intervals(todo_lines)
             own_purchases = self._own_purchases(todo_lines)
             own_demand, own_supply = self._own_moves(todo_lines, snapshot.products, warehouse, now)
             with self._planning_translation():
@@ -782,7 +782,7 @@ class MtoPromise(models.AbstractModel):
                     supply = {p: d for p, d in own_supply.get(line.id, {}).items() if p in snapshot.supply}
                     holdings = Holdings(
                         booked=booked, stock=own_stock.get(line.id, {}), demand=demand, supply=supply,
-                        purchases=own_purchases.get(line.id, {}))
+                        purchases=own_purchases.get(line.id, {}), slots=own_slots.get(line.id, {}))
                     try:
                         results[line] = planner.forecast(LineRequest(
                             key=line.id, product_id=request["product"].id, quantity=request["qty"],
@@ -805,16 +805,22 @@ class MtoPromise(models.AbstractModel):
 
     @api.model
     def _own_booked_intervals(self, lines):
-        """{line id: {workcenter id: [(start, end)]}} of the lines' own planned work orders."""
+        """The lines' own planned work orders: ({line id: {workcenter id: [(start, end)]}},
+        {line id: {(product id, operation id): [(workcenter id, start, end)]}}), the second for
+        the not-started ones, whose slots a re-plan keeps while they hold (`Holdings.slots`)."""
         result = defaultdict(lambda: defaultdict(list))
+        slots = defaultdict(lambda: defaultdict(list))
         workorders = self.env["mrp.workorder"].sudo().search([
             ("production_id.mto_sale_line_id", "in", lines.ids), ("leave_id", "!=", False),
             ("state", "not in", ("done", "cancel"))])
         for workorder in workorders:
             leave = workorder.leave_id
-            result[workorder.production_id.mto_sale_line_id.id][workorder.workcenter_id.id].append(
-                (leave.date_from, leave.date_to))
-        return result
+            line_id = workorder.production_id.mto_sale_line_id.id
+            result[line_id][workorder.workcenter_id.id].append((leave.date_from, leave.date_to))
+            if workorder.operation_id and workorder.state in ("ready", "blocked"):
+                slots[line_id][workorder.production_id.product_id.id, workorder.operation_id.id].append(
+                    (workorder.workcenter_id.id, leave.date_from, leave.date_to))
+        return result, slots
 
     @api.model
     def _own_order_stock(self, lines):

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .capacity import CapacityBoard
+from .capacity import CapacityBoard, Slot, minutes_to_timedelta, operation_minutes
 from .errors import PlanningError, PlanningInputError
 from .explain import (
     COMPONENT,
@@ -52,7 +52,7 @@ from .results import (
     Sourcing,
     Wait,
 )
-from .snapshot import Bom, Holdings, Product, Snapshot
+from .snapshot import Bom, Holdings, Operation, Product, Snapshot
 
 ZERO = timedelta(0)
 
@@ -88,6 +88,7 @@ class Planner:
         self._bookings: list[Booking] = []
         self._allocations: list[Allocation] = []
         self._products: dict[int, Product] = {}  # per-forecast overrides of snapshot products
+        self._held: dict[tuple[int, int], list] = {}  # per-forecast: the line's booked slots
 
     # --- public -----------------------------------------------------------------------
 
@@ -114,9 +115,11 @@ class Planner:
         try:
             if holdings:
                 self._give_back(holdings)
+                self._held = {key: sorted(slots, key=lambda s: s[1]) for key, slots in holdings.slots.items()}
             return self._run(line)
         finally:
             self._journal.rollback(0)
+            self._held = {}
 
     def _give_back(self, holdings: Holdings) -> None:
         for wc_id, intervals in holdings.booked.items():
@@ -331,7 +334,8 @@ class Planner:
                 material_ready, critical = src.ready, src
         cursor, wait = material_ready, None
         for op in sorted(bom.operations, key=lambda o: (o.sequence, o.id)):
-            slot = self._board.best_slot(op, product_id, qty, bom_qty, cursor, product.name)
+            slot = self._held_slot(op, product_id, qty, bom_qty, cursor) or self._board.best_slot(
+                op, product_id, qty, bom_qty, cursor, product.name)
             self._board.book(slot)
             self._record_booking(
                 Booking(slot.workcenter_id, op.id, product_id, slot.start, slot.end, path)
@@ -342,6 +346,25 @@ class Planner:
         if not bom.operations:
             cursor = material_ready + timedelta(days=bom.produce_delay or 0.0)
         return Production(product_id, qty, floor, material_ready, cursor, critical, wait)
+
+    def _held_slot(
+        self, op: Operation, product_id: int, qty: float, bom_qty: float, earliest: datetime
+    ) -> Slot | None:
+        """The first slot a confirmed line still holds for ``op`` that starts at or after
+        ``earliest`` (taken: journaled). It is kept where it is; an operation now expected to take
+        longer than the slot runs over its end by the difference (as on the shop floor, pushing
+        what follows), instead of moving to the next free time long enough for it."""
+        held = self._held.get((product_id, op.id))
+        for index, (wc_id, start, end) in enumerate(held or ()):
+            if start < earliest:
+                continue
+            entry = held.pop(index)
+            self._journal.record(lambda h=held, i=index, e=entry: h.insert(i, e))
+            workcenter = self._board.workcenter(wc_id)
+            duration = minutes_to_timedelta(operation_minutes(op, workcenter, product_id, qty, bom_qty))
+            needed = self._board.timeline(wc_id).add_working(start, duration)
+            return Slot(wc_id, start, max(end, needed or end), start - earliest)
+        return None
 
     # --- strategies ----------------------------------------------------------------------
 

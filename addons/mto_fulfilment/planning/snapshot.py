@@ -119,7 +119,10 @@ class Holdings:
     ``booked``: its work orders' intervals per work center; ``stock``: order stock pegged to it;
     ``demand``/``supply``: its own delivery and production moves counted in the snapshot;
     ``purchases``: latest expected arrival of the components it already buys (they cannot come
-    sooner than their purchase order says).
+    sooner than their purchase order says); ``slots``: its booked work orders per (product,
+    operation) as (work center, start, end): a re-plan keeps a slot that still holds (it starts
+    once its operation can), so the forecast judges the booked plan, not a new one made with
+    today's duration estimates, which may no longer fit the slot the plan gave it.
     """
 
     booked: dict[int, list[Interval]] = field(default_factory=dict)
@@ -127,3 +130,4 @@ class Holdings:
     demand: dict[int, list[Dated]] = field(default_factory=dict)
     supply: dict[int, list[Dated]] = field(default_factory=dict)
     purchases: dict[int, datetime] = field(default_factory=dict)
+    slots: dict[tuple[int, int], list[tuple[int, datetime, datetime]]] = field(default_factory=dict)

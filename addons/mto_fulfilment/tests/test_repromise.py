@@ -172,6 +172,27 @@ class TestRepromise(PromiseCase):
         self.assertTrue(line.mto_forecast_computed_at, "losing a component re-promises its lines")
 
 
+    def test_slot_that_still_holds_is_not_reported_late(self):
+        """A stool is booked Monday 08:00-09:00 on Paint, the rest of Monday for seven more. Paint
+        then works at half speed: the stool's forecast keeps its slot and runs over it to 10:00,
+        still Monday, so the line is not at risk; a new plan would have found no two free hours
+        before Tuesday."""
+        first = self.confirmed(self.stool, 1)
+        self.confirmed(self.stool, 7)
+        workorder = first.order_line.mto_production_ids.workorder_ids
+        self.assertEqual((workorder.date_start, workorder.date_finished),
+                         (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 9, 0)))
+        line = first.order_line
+        self.paint.time_efficiency = 50
+        self.assertTrue(line.mto_forecast_computed_at)
+        self.assertEqual(line.mto_forecast_date, line.mto_promise_date)
+        self.assertFalse(line.mto_at_risk)
+        # the line's slot given up (not started work orders only hold a slot): Tuesday
+        workorder.leave_id.unlink()
+        line._mto_repromise_job()
+        self.assertGreater(line.mto_forecast_date, line.mto_promise_date)
+        self.assertTrue(line.mto_at_risk)
+
     def test_failed_job_is_retried_with_the_same_result(self):
         """A re-promise job that dies half-way (after writing the lines, before notifying) is
         rolled back; running it again gives what an uninterrupted run gives."""
