@@ -114,7 +114,7 @@ def test_a_slot_that_still_holds_is_kept_as_booked():
         snap.workcenters[ASSEMBLY], booked=[(at(0, 8), at(0, 10)), held, (at(0, 13), at(1, 17))])
     planner = Planner(snap)
     kept = planner.forecast(mto(2, "a"), Holdings(booked={ASSEMBLY: [held]},
-                                                  slots={(TABLE, 100): [(ASSEMBLY, *held)]}))
+                                                  slots={(TABLE, 100): [(ASSEMBLY, *held, True)]}))
     assert [(b.start, b.end) for b in kept.bookings] == [(at(0, 10), at(0, 14))]
     assert kept.capacity_ready == at(0, 14)
     # without the slot (a new plan with today's 90 min a table) it would be Wednesday
@@ -123,7 +123,7 @@ def test_a_slot_that_still_holds_is_kept_as_booked():
     # as fast as booked: the slot as it is
     snap.boms = {**snap.boms, 10: plant().boms[10]}
     same = Planner(snap).forecast(mto(2, "a"), Holdings(booked={ASSEMBLY: [held]},
-                                                       slots={(TABLE, 100): [(ASSEMBLY, *held)]}))
+                                                       slots={(TABLE, 100): [(ASSEMBLY, *held, True)]}))
     assert [(b.start, b.end) for b in same.bookings] == [held]
 
 
@@ -134,6 +134,16 @@ def test_a_slot_before_the_material_is_ready_is_replanned():
     snap = plant(free_qty={TOP: 1})
     planner = Planner(snap)
     result = planner.forecast(mto(1, "a"), Holdings(booked={ASSEMBLY: [held]},
-                                                    slots={(TABLE, 100): [(ASSEMBLY, *held)]}))
+                                                    slots={(TABLE, 100): [(ASSEMBLY, *held, True)]}))
     assert result.material_ready == at(5, 8)
     assert [(b.start, b.end) for b in result.bookings] == [(at(7, 8), at(7, 9))]
+
+
+def test_work_already_done_is_not_planned_again():
+    """Line A's table was assembled already (its production order waits to be closed): the
+    forecast plans no assembly again and the goods are ready now."""
+    planner = Planner(plant(free_qty={LEG: 4, TOP: 1}))
+    blind = planner.forecast(mto(1, "a"))
+    assert [(b.start, b.end) for b in blind.bookings] == [(at(0, 8), at(0, 9))]
+    done = planner.forecast(mto(1, "a"), Holdings(done={(TABLE, 100): 1}))
+    assert done.bookings == [] and done.capacity_ready == at(0, 8)

@@ -768,7 +768,7 @@ class MtoPromise(models.AbstractModel):
             snapshot = self._load_snapshot(products, warehouse, now, overdue_by_line=overdue)
             planner = Planner(snapshot)
             todo_lines = self.env["sale.order.line"].union(*todo)
-            own_leaves, own_slots = self._own_booked_intervals(todo_lines)
+            own_leaves, own_slots, own_done = self._own_workorders(todo_lines, now)
             own_purchases = self._own_purchases(todo_lines)
             own_demand, own_supply = self._own_moves(todo_lines, snapshot.products, warehouse, now)
             with self._planning_translation():
@@ -782,7 +782,8 @@ class MtoPromise(models.AbstractModel):
                     supply = {p: d for p, d in own_supply.get(line.id, {}).items() if p in snapshot.supply}
                     holdings = Holdings(
                         booked=booked, stock=own_stock.get(line.id, {}), demand=demand, supply=supply,
-                        purchases=own_purchases.get(line.id, {}), slots=own_slots.get(line.id, {}))
+                        purchases=own_purchases.get(line.id, {}), slots=own_slots.get(line.id, {}),
+                        done=own_done.get(line.id, {}))
                     try:
                         results[line] = planner.forecast(LineRequest(
                             key=line.id, product_id=request["product"].id, quantity=request["qty"],
@@ -804,23 +805,40 @@ class MtoPromise(models.AbstractModel):
             bookings=[], allocations=[])
 
     @api.model
-    def _own_booked_intervals(self, lines):
-        """The lines' own planned work orders: ({line id: {workcenter id: [(start, end)]}},
-        {line id: {(product id, operation id): [(workcenter id, start, end)]}}), the second for
-        the not-started ones, whose slots a re-plan keeps while they hold (`Holdings.slots`)."""
-        result = defaultdict(lambda: defaultdict(list))
+    def _own_workorders(self, lines, now):
+        """The work orders of the lines' open production orders, for their re-plan:
+        ({line id: {workcenter id: [(start, end)]}} booked, given back first;
+        {line id: {(product id, operation id): [(workcenter id, start, end)]}} the slots a re-plan
+        keeps while they hold (`Holdings.slots`; one in progress holds from now);
+        {line id: {(product id, operation id): count}} the ones done, not planned again)."""
+        booked = defaultdict(lambda: defaultdict(list))
         slots = defaultdict(lambda: defaultdict(list))
+        done = defaultdict(lambda: defaultdict(int))
         workorders = self.env["mrp.workorder"].sudo().search([
-            ("production_id.mto_sale_line_id", "in", lines.ids), ("leave_id", "!=", False),
-            ("state", "not in", ("done", "cancel"))])
+            ("production_id.mto_sale_line_id", "in", lines.ids), ("state", "!=", "cancel"),
+            ("production_id.state", "not in", ("done", "cancel"))])
         for workorder in workorders:
-            leave = workorder.leave_id
             line_id = workorder.production_id.mto_sale_line_id.id
-            result[line_id][workorder.workcenter_id.id].append((leave.date_from, leave.date_to))
-            if workorder.operation_id and workorder.state in ("ready", "blocked"):
-                slots[line_id][workorder.production_id.product_id.id, workorder.operation_id.id].append(
-                    (workorder.workcenter_id.id, leave.date_from, leave.date_to))
-        return result, slots
+            key = (workorder.production_id.product_id.id, workorder.operation_id.id)
+            if workorder.state == "done":
+                if workorder.operation_id:
+                    done[line_id][key] += 1
+                continue
+            leave = workorder.leave_id
+            if not leave:
+                continue
+            booked[line_id][workorder.workcenter_id.id].append((leave.date_from, leave.date_to))
+            if not workorder.operation_id:
+                continue
+            if workorder.state == "progress":
+                # running: from now until its booked end or, running long, its expected remaining work
+                spent = max(workorder.duration, 0.0)
+                remaining = timedelta(minutes=max(workorder.duration_expected - spent, 0.0))
+                slots[line_id][key].append(
+                    (workorder.workcenter_id.id, now, max(now + remaining, leave.date_to), False))
+            else:
+                slots[line_id][key].append((workorder.workcenter_id.id, leave.date_from, leave.date_to, True))
+        return booked, slots, done
 
     @api.model
     def _own_order_stock(self, lines):

@@ -89,6 +89,7 @@ class Planner:
         self._allocations: list[Allocation] = []
         self._products: dict[int, Product] = {}  # per-forecast overrides of snapshot products
         self._held: dict[tuple[int, int], list] = {}  # per-forecast: the line's booked slots
+        self._done: dict[tuple[int, int], int] = {}  # per-forecast: its work orders already done
 
     # --- public -----------------------------------------------------------------------
 
@@ -116,10 +117,11 @@ class Planner:
             if holdings:
                 self._give_back(holdings)
                 self._held = {key: sorted(slots, key=lambda s: s[1]) for key, slots in holdings.slots.items()}
+                self._done = dict(holdings.done)
             return self._run(line)
         finally:
             self._journal.rollback(0)
-            self._held = {}
+            self._held, self._done = {}, {}
 
     def _give_back(self, holdings: Holdings) -> None:
         for wc_id, intervals in holdings.booked.items():
@@ -334,6 +336,8 @@ class Planner:
                 material_ready, critical = src.ready, src
         cursor, wait = material_ready, None
         for op in sorted(bom.operations, key=lambda o: (o.sequence, o.id)):
+            if self._is_done(product_id, op.id):
+                continue
             slot = self._held_slot(op, product_id, qty, bom_qty, cursor) or self._board.best_slot(
                 op, product_id, qty, bom_qty, cursor, product.name)
             self._board.book(slot)
@@ -347,6 +351,16 @@ class Planner:
             cursor = material_ready + timedelta(days=bom.produce_delay or 0.0)
         return Production(product_id, qty, floor, material_ready, cursor, critical, wait)
 
+    def _is_done(self, product_id: int, operation_id: int) -> bool:
+        """Whether a confirmed line already did this operation (one done work order used up,
+        journaled): a re-plan only plans the work still to do."""
+        key = (product_id, operation_id)
+        if not self._done.get(key):
+            return False
+        self._done[key] -= 1
+        self._journal.record(lambda: self._done.__setitem__(key, self._done[key] + 1))
+        return True
+
     def _held_slot(
         self, op: Operation, product_id: int, qty: float, bom_qty: float, earliest: datetime
     ) -> Slot | None:
@@ -355,11 +369,13 @@ class Planner:
         longer than the slot runs over its end by the difference (as on the shop floor, pushing
         what follows), instead of moving to the next free time long enough for it."""
         held = self._held.get((product_id, op.id))
-        for index, (wc_id, start, end) in enumerate(held or ()):
+        for index, (wc_id, start, end, stretch) in enumerate(held or ()):
             if start < earliest:
                 continue
             entry = held.pop(index)
             self._journal.record(lambda h=held, i=index, e=entry: h.insert(i, e))
+            if not stretch:
+                return Slot(wc_id, start, end, start - earliest)
             workcenter = self._board.workcenter(wc_id)
             duration = minutes_to_timedelta(operation_minutes(op, workcenter, product_id, qty, bom_qty))
             needed = self._board.timeline(wc_id).add_working(start, duration)

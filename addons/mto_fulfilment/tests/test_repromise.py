@@ -193,6 +193,31 @@ class TestRepromise(PromiseCase):
         self.assertGreater(line.mto_forecast_date, line.mto_promise_date)
         self.assertTrue(line.mto_at_risk)
 
+    def test_started_production_keeps_its_components_and_its_slot(self):
+        """Cabinets made from stocked panels, booked Monday 08:00-12:00 on Assembly, which is then
+        booked until Tuesday evening. The production order reserved its panels (they became the
+        order's stock) and its work order runs when Assembly starts working at half speed: the
+        re-promise counts the panels as the order's and keeps the running work order in its slot
+        until its expected remaining work is done (Monday 12:00); planned again at today's speed
+        it would need 8 free hours: Wednesday."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)
+        order = self.confirmed(self.cabinet, 2)
+        line = order.order_line
+        production = line.mto_production_ids
+        production.action_assign()
+        self.assertEqual(production.reservation_state, "assigned")
+        self.assertEqual(self.panel.with_context(warehouse_id=self.warehouse.id).free_qty, 0)
+        self.assertEqual((production.date_start, production.date_finished),
+                         (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 12, 0)))
+        self.book(datetime(2026, 12, 7, 13, 0), datetime(2026, 12, 8, 17, 0))
+        production.workorder_ids.button_start()
+        self.assembly.time_efficiency = 50
+        line._mto_repromise_job()
+        self.assertTrue(line.mto_forecast_computed_at)
+        self.assertEqual(line.mto_forecast_date, line.mto_promise_date)
+        self.assertFalse(line.mto_at_risk)
+
     def test_failed_job_is_retried_with_the_same_result(self):
         """A re-promise job that dies half-way (after writing the lines, before notifying) is
         rolled back; running it again gives what an uninterrupted run gives."""
