@@ -90,6 +90,17 @@ class TestRepromise(PromiseCase):
         cabinets.action_mto_repromise()
         self.assertFalse(cabinets.mto_at_risk)
 
+    def test_daily_cron_clears_a_risk_the_plant_absorbed(self):
+        """A line flagged at risk by a forecast that no longer holds (nothing touched it since):
+        the daily cron re-promises lines at risk too, so the flag goes."""
+        stools = self.confirmed(self.stool, 1)
+        line = stools.order_line
+        line.write({"mto_forecast_date": date(2026, 12, 21), "mto_risk_cause": "Paint overloaded"})
+        self.assertTrue(line.mto_at_risk)
+        self.env["sale.order.line"]._mto_cron_repromise()
+        self.assertFalse(line.mto_at_risk)
+        self.assertEqual(line.mto_forecast_date, line.mto_promise_date)
+
     def test_workcenter_leave_repromises_lines_planned_there(self):
         cabinets = self.confirmed(self.cabinet, 2)
         stools = self.confirmed(self.stool, 1)
