@@ -8,7 +8,7 @@ bought in 2 + 3 days (Saturday 08:00).
 
 import dataclasses
 
-from planbuild import ASSEMBLY, LEG, TABLE, TOP, at, plant
+from planbuild import ASSEMBLY, BOARD, LEG, SAW, TABLE, TOP, at, plant
 from planning import Holdings, LineRequest, Planner
 
 DAY_A = (at(0, 8), at(0, 17))  # line A's 8 tables booked on Monday
@@ -147,3 +147,23 @@ def test_work_already_done_is_not_planned_again():
     assert [(b.start, b.end) for b in blind.bookings] == [(at(0, 8), at(0, 9))]
     done = planner.forecast(mto(1, "a"), Holdings(done={(TABLE, 100): 1}))
     assert done.bookings == [] and done.capacity_ready == at(0, 8)
+
+
+def test_an_operation_whose_predecessor_runs_long_pushes_its_slot():
+    """Line A's top is cut Monday 08:00-08:30 and its table assembled 08:30-09:30, the Assembly
+    Line booked solid after it until Tuesday evening. Cutting now takes 45 min: the assembly
+    starts at 08:45 and pushes its slot to 09:45, as the shop floor would, instead of being
+    planned again on Wednesday."""
+    snap = plant(free_qty={LEG: 4, BOARD: 1})
+    slower_cut = dataclasses.replace(snap.boms[30], operations=[dataclasses.replace(snap.boms[30].operations[0],
+                                                                                    time_cycle=45.0)])
+    snap.boms = {**snap.boms, 30: slower_cut}
+    cut, assemble = (at(0, 8), at(0, 8, 30)), (at(0, 8, 30), at(0, 9, 30))
+    snap.workcenters[ASSEMBLY] = dataclasses.replace(
+        snap.workcenters[ASSEMBLY], booked=[assemble, (at(0, 9, 30), at(1, 17))])
+    snap.workcenters[SAW] = dataclasses.replace(snap.workcenters[SAW], booked=[cut])
+    holdings = Holdings(booked={ASSEMBLY: [assemble], SAW: [cut]},
+                        slots={(TOP, 300): [(SAW, *cut, True)], (TABLE, 100): [(ASSEMBLY, *assemble, True)]})
+    result = Planner(snap).forecast(mto(1, "a"), holdings)
+    assert [(b.start, b.end) for b in result.bookings] == [(at(0, 8), at(0, 8, 45)), (at(0, 8, 45), at(0, 9, 45))]
+    assert result.capacity_ready == at(0, 9, 45)

@@ -364,22 +364,26 @@ class Planner:
     def _held_slot(
         self, op: Operation, product_id: int, qty: float, bom_qty: float, earliest: datetime
     ) -> Slot | None:
-        """The first slot a confirmed line still holds for ``op`` that starts at or after
-        ``earliest`` (taken: journaled). It is kept where it is; an operation now expected to take
-        longer than the slot runs over its end by the difference (as on the shop floor, pushing
-        what follows), instead of moving to the next free time long enough for it."""
+        """The first slot a confirmed line still holds for ``op`` that ends after ``earliest``
+        (taken: journaled), kept where the plan put it, as the shop floor keeps it: an operation
+        that can start only later (its previous one ran long) starts then and pushes its slot by
+        that much, and one now expected to take longer runs over its end. A slot over before the
+        operation can start is not kept: the operation is planned again in the first free time."""
         held = self._held.get((product_id, op.id))
         for index, (wc_id, start, end, stretch) in enumerate(held or ()):
-            if start < earliest:
+            if end <= earliest:
                 continue
             entry = held.pop(index)
             self._journal.record(lambda h=held, i=index, e=entry: h.insert(i, e))
-            if not stretch:
-                return Slot(wc_id, start, end, start - earliest)
-            workcenter = self._board.workcenter(wc_id)
-            duration = minutes_to_timedelta(operation_minutes(op, workcenter, product_id, qty, bom_qty))
-            needed = self._board.timeline(wc_id).add_working(start, duration)
-            return Slot(wc_id, start, max(end, needed or end), start - earliest)
+            timeline = self._board.timeline(wc_id)
+            begin = max(start, earliest)
+            booked = timeline.worked(end) - timeline.worked(start)
+            if stretch:
+                workcenter = self._board.workcenter(wc_id)
+                needed = minutes_to_timedelta(operation_minutes(op, workcenter, product_id, qty, bom_qty))
+                booked = max(booked, needed)
+            finish = timeline.add_working(begin, booked) if begin > start or stretch else end
+            return Slot(wc_id, begin, max(end, finish or end), begin - earliest)
         return None
 
     # --- strategies ----------------------------------------------------------------------
