@@ -808,8 +808,8 @@ class MtoPromise(models.AbstractModel):
     def _own_workorders(self, lines, now):
         """The work orders of the lines' open production orders, for their re-plan:
         ({line id: {workcenter id: [(start, end)]}} booked, given back first;
-        {line id: {(product id, operation id): [(workcenter id, start, end)]}} the slots a re-plan
-        keeps while they hold (`Holdings.slots`; one in progress holds from now);
+        {line id: {(product id, operation id): [(workcenter id, start, end, stretch)]}} the slots a
+        re-plan keeps (`Holdings.slots`; a running one from now until its remaining work is done);
         {line id: {(product id, operation id): count}} the ones done, not planned again)."""
         booked = defaultdict(lambda: defaultdict(list))
         slots = defaultdict(lambda: defaultdict(list))
