@@ -114,7 +114,7 @@ def test_a_slot_that_still_holds_is_kept_as_booked():
         snap.workcenters[ASSEMBLY], booked=[(at(0, 8), at(0, 10)), held, (at(0, 13), at(1, 17))])
     planner = Planner(snap)
     kept = planner.forecast(mto(2, "a"), Holdings(booked={ASSEMBLY: [held]},
-                                                  slots={(TABLE, 100): [(ASSEMBLY, *held, True)]}))
+                                                  slots={(TABLE, 100): [(ASSEMBLY, *held, None)]}))
     assert [(b.start, b.end) for b in kept.bookings] == [(at(0, 10), at(0, 14))]
     assert kept.capacity_ready == at(0, 14)
     # without the slot (a new plan with today's 90 min a table) it would be Wednesday
@@ -123,7 +123,7 @@ def test_a_slot_that_still_holds_is_kept_as_booked():
     # as fast as booked: the slot as it is
     snap.boms = {**snap.boms, 10: plant().boms[10]}
     same = Planner(snap).forecast(mto(2, "a"), Holdings(booked={ASSEMBLY: [held]},
-                                                       slots={(TABLE, 100): [(ASSEMBLY, *held, True)]}))
+                                                       slots={(TABLE, 100): [(ASSEMBLY, *held, None)]}))
     assert [(b.start, b.end) for b in same.bookings] == [held]
 
 
@@ -134,7 +134,7 @@ def test_a_slot_before_the_material_is_ready_is_replanned():
     snap = plant(free_qty={TOP: 1})
     planner = Planner(snap)
     result = planner.forecast(mto(1, "a"), Holdings(booked={ASSEMBLY: [held]},
-                                                    slots={(TABLE, 100): [(ASSEMBLY, *held, True)]}))
+                                                    slots={(TABLE, 100): [(ASSEMBLY, *held, None)]}))
     assert result.material_ready == at(5, 8)
     assert [(b.start, b.end) for b in result.bookings] == [(at(7, 8), at(7, 9))]
 
@@ -163,7 +163,17 @@ def test_an_operation_whose_predecessor_runs_long_pushes_its_slot():
         snap.workcenters[ASSEMBLY], booked=[assemble, (at(0, 9, 30), at(1, 17))])
     snap.workcenters[SAW] = dataclasses.replace(snap.workcenters[SAW], booked=[cut])
     holdings = Holdings(booked={ASSEMBLY: [assemble], SAW: [cut]},
-                        slots={(TOP, 300): [(SAW, *cut, True)], (TABLE, 100): [(ASSEMBLY, *assemble, True)]})
+                        slots={(TOP, 300): [(SAW, *cut, None)], (TABLE, 100): [(ASSEMBLY, *assemble, None)]})
     result = Planner(snap).forecast(mto(1, "a"), holdings)
     assert [(b.start, b.end) for b in result.bookings] == [(at(0, 8), at(0, 8, 45)), (at(0, 8, 45), at(0, 9, 45))]
     assert result.capacity_ready == at(0, 9, 45)
+
+
+def test_a_running_work_order_holds_its_slot_for_the_work_it_has_left():
+    """Line A's assembly runs, its slot ending at 09:00; 90 minutes of work are left (now Monday
+    08:00): it holds the Assembly Line until 09:30, whatever a table is now expected to take."""
+    snap = plant(free_qty={LEG: 4, TOP: 1})
+    snap.workcenters[ASSEMBLY] = dataclasses.replace(snap.workcenters[ASSEMBLY], booked=[(at(0, 8), at(0, 9))])
+    result = Planner(snap).forecast(mto(1, "a"), Holdings(
+        booked={ASSEMBLY: [(at(0, 8), at(0, 9))]}, slots={(TABLE, 100): [(ASSEMBLY, at(0, 8), at(0, 9), 90.0)]}))
+    assert [(b.start, b.end) for b in result.bookings] == [(at(0, 8), at(0, 9, 30))]

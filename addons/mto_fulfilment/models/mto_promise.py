@@ -808,8 +808,9 @@ class MtoPromise(models.AbstractModel):
     def _own_workorders(self, lines, now):
         """The work orders of the lines' open production orders, for their re-plan:
         ({line id: {workcenter id: [(start, end)]}} booked, given back first;
-        {line id: {(product id, operation id): [(workcenter id, start, end, stretch)]}} the slots a
-        re-plan keeps (`Holdings.slots`; a running one from now until its remaining work is done);
+        {line id: {(product id, operation id): [(workcenter id, start, end, minutes)]}} the slots
+        a re-plan keeps (`Holdings.slots`; a running one from now, with the work it has left:
+        expected less worked, as `_work_beyond_bookings` counts it);
         {line id: {(product id, operation id): count}} the ones done, not planned again)."""
         booked = defaultdict(lambda: defaultdict(list))
         slots = defaultdict(lambda: defaultdict(list))
@@ -817,6 +818,7 @@ class MtoPromise(models.AbstractModel):
         workorders = self.env["mrp.workorder"].sudo().search([
             ("production_id.mto_sale_line_id", "in", lines.ids), ("state", "!=", "cancel"),
             ("production_id.state", "not in", ("done", "cancel"))])
+        worked = self._worked_minutes(workorders.filtered(lambda w: w.state == "progress"), now)
         for workorder in workorders:
             line_id = workorder.production_id.mto_sale_line_id.id
             key = (workorder.production_id.product_id.id, workorder.operation_id.id)
@@ -831,13 +833,10 @@ class MtoPromise(models.AbstractModel):
             if not workorder.operation_id:
                 continue
             if workorder.state == "progress":
-                # running: from now until its booked end or, running long, its expected remaining work
-                spent = max(workorder.duration, 0.0)
-                remaining = timedelta(minutes=max(workorder.duration_expected - spent, 0.0))
-                slots[line_id][key].append(
-                    (workorder.workcenter_id.id, now, max(now + remaining, leave.date_to), False))
+                left = max((workorder.duration_expected or 0.0) - worked.get(workorder.id, 0.0), 0.0)
+                slots[line_id][key].append((workorder.workcenter_id.id, now, max(now, leave.date_to), left))
             else:
-                slots[line_id][key].append((workorder.workcenter_id.id, leave.date_from, leave.date_to, True))
+                slots[line_id][key].append((workorder.workcenter_id.id, leave.date_from, leave.date_to, None))
         return booked, slots, done
 
     @api.model

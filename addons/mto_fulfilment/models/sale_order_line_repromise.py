@@ -1,5 +1,6 @@
 """Keeping promises: background re-promise of confirmed lines, at-risk flags and activities."""
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.addons.queue_job.job import identity_exact
@@ -91,14 +92,16 @@ class SaleOrderLine(models.Model):
     @api.model
     def _mto_cron_repromise(self):
         """Fallback and watchdog: late production orders, then every line still flagged, and the
-        lines at risk: a risk seen once (a delay the plant has since absorbed) must not stay
-        flagged until the next trigger happens to touch the line."""
+        lines at risk not re-promised for a day: a risk seen once (a delay the plant has since
+        absorbed) must not stay flagged until the next trigger happens to touch the line."""
         late = self.env["mrp.production"].sudo().search([
             ("state", "in", ("confirmed", "progress", "to_close")), ("mto_sale_line_id", "!=", False),
             ("date_finished", "<", fields.Datetime.now())])
         for production in late:
             production.mto_sale_line_id._mto_enqueue_repromise(production._mto_late_cause())
+        day_ago = fields.Datetime.now() - timedelta(days=1)
         flagged = self.sudo().search(self._mto_open_promised_domain() + [
-            "|", ("mto_repromise_needed", "=", True), ("mto_at_risk", "=", True)])
+            "|", ("mto_repromise_needed", "=", True),
+            "&", ("mto_at_risk", "=", True), ("mto_forecast_computed_at", "<", day_ago)])
         for start in range(0, len(flagged), BATCH_SIZE):
             flagged[start:start + BATCH_SIZE]._mto_repromise_job()

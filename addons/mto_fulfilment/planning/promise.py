@@ -370,20 +370,18 @@ class Planner:
         that much, and one now expected to take longer runs over its end. A slot over before the
         operation can start is not kept: the operation is planned again in the first free time."""
         held = self._held.get((product_id, op.id))
-        for index, (wc_id, start, end, stretch) in enumerate(held or ()):
+        for index, (wc_id, start, end, minutes) in enumerate(held or ()):
             if end <= earliest:
                 continue
             entry = held.pop(index)
             self._journal.record(lambda h=held, i=index, e=entry: h.insert(i, e))
+            if minutes is None:
+                minutes = operation_minutes(op, self._board.workcenter(wc_id), product_id, qty, bom_qty)
             timeline = self._board.timeline(wc_id)
             begin = max(start, earliest)
-            booked = timeline.worked(end) - timeline.worked(start)
-            if stretch:
-                workcenter = self._board.workcenter(wc_id)
-                needed = minutes_to_timedelta(operation_minutes(op, workcenter, product_id, qty, bom_qty))
-                booked = max(booked, needed)
-            finish = timeline.add_working(begin, booked) if begin > start or stretch else end
-            return Slot(wc_id, begin, max(end, finish or end), begin - earliest)
+            length = max(timeline.worked(end) - timeline.worked(start), minutes_to_timedelta(minutes))
+            finish = timeline.add_working(begin, length) or end
+            return Slot(wc_id, begin, max(end, finish), begin - earliest)
         return None
 
     # --- strategies ----------------------------------------------------------------------

@@ -120,13 +120,13 @@ class Holdings:
     ``demand``/``supply``: its own delivery and production moves counted in the snapshot;
     ``purchases``: latest expected arrival of the components it already buys (they cannot come
     sooner than their purchase order says); ``slots``: its booked work orders per (product,
-    operation) as (work center, start, end, stretch): a re-plan keeps a slot not yet over when its
+    operation) as (work center, start, end, minutes): a re-plan keeps a slot not yet over when its
     operation can start (pushed by that much if it can start only later), so the forecast judges
     the booked plan, not a new one made with today's duration estimates, which may no longer fit
-    the slot the plan gave it; with ``stretch`` the slot runs over its end when the operation now
-    takes longer (a running work order's slot, from now to when its remaining work ends, does
-    not); ``done``: how many work orders per (product, operation) of its open production orders
-    are already done (a re-plan does not plan them again).
+    the slot the plan gave it; the slot runs over its end when the work takes longer than it holds
+    (``minutes`` of work left, for a running work order whose slot starts now; None: the
+    operation's expected duration); ``done``: how many work orders per (product, operation) of its
+    open production orders are already done (a re-plan does not plan them again).
     """
 
     booked: dict[int, list[Interval]] = field(default_factory=dict)
@@ -134,5 +134,5 @@ class Holdings:
     demand: dict[int, list[Dated]] = field(default_factory=dict)
     supply: dict[int, list[Dated]] = field(default_factory=dict)
     purchases: dict[int, datetime] = field(default_factory=dict)
-    slots: dict[tuple[int, int], list[tuple[int, datetime, datetime, bool]]] = field(default_factory=dict)
+    slots: dict[tuple[int, int], list[tuple[int, datetime, datetime, float | None]]] = field(default_factory=dict)
     done: dict[tuple[int, int], int] = field(default_factory=dict)

@@ -92,11 +92,16 @@ class TestRepromise(PromiseCase):
 
     def test_daily_cron_clears_a_risk_the_plant_absorbed(self):
         """A line flagged at risk by a forecast that no longer holds (nothing touched it since):
-        the daily cron re-promises lines at risk too, so the flag goes."""
+        the hourly cron re-promises lines at risk once their forecast is a day old, so the flag
+        goes then (and not every hour)."""
         stools = self.confirmed(self.stool, 1)
         line = stools.order_line
-        line.write({"mto_forecast_date": date(2026, 12, 21), "mto_risk_cause": "Paint overloaded"})
+        line.write({"mto_forecast_date": date(2026, 12, 21), "mto_risk_cause": "Paint overloaded",
+                    "mto_forecast_computed_at": datetime(2026, 12, 7, 7, 0)})
         self.assertTrue(line.mto_at_risk)
+        self.env["sale.order.line"]._mto_cron_repromise()
+        self.assertTrue(line.mto_at_risk, "re-promised an hour ago: left for now")
+        line.mto_forecast_computed_at = datetime(2026, 12, 6, 7, 0)
         self.env["sale.order.line"]._mto_cron_repromise()
         self.assertFalse(line.mto_at_risk)
         self.assertEqual(line.mto_forecast_date, line.mto_promise_date)
