@@ -447,8 +447,10 @@ class _Generator:
         # the buyer confirms RFQs once a day: a vendor's lead time starts the next working day
         vals["days_to_purchase"] = 1.0
         if "mto_vendor_buffer_percentile" in company._fields:
-            # promises count on what 90 % of each vendor's latest 30 receipts achieved
-            vals.update(mto_vendor_buffer_percentile=90, mto_vendor_buffer_receipts=30)
+            # promises count on what each vendor's latest 30 receipts achieved, so that all the
+            # purchases an order waits for are in time in 90 % of orders
+            vals.update(mto_vendor_buffer_percentile=90, mto_vendor_buffer_receipts=30,
+                        mto_vendor_buffer_per_order=True)
         if "mto_production_buffer_percentile" in company._fields:
             # and on what 90 % of the latest 30 manufacturing orders for order lines achieved
             vals.update(mto_production_buffer_percentile=90, mto_production_buffer_orders=30)

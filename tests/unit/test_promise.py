@@ -392,3 +392,47 @@ def test_production_buffer_is_added_to_made_goods_and_explained():
     assert buffered.promise_date == plain.promise_date + timedelta(days=2)
     assert "production reliability buffer 2 d" in buffered.explanation
     assert "reliability buffer" not in plain.explanation
+
+
+def _vendor_history(snap):
+    """Leg's vendor was 2 and 6 days late in its last 10 receipts (90th percentile 2 d), Board's
+    4 days late once (90th percentile 0 d)."""
+    snap.products[LEG].vendor_name = "Acme"
+    snap.products[LEG].vendor_buffer_days = 2.0
+    snap.products[LEG].vendor_lateness = (0.0,) * 8 + (2.0, 6.0)
+    snap.products[BOARD].vendor_name = "Boards Ltd"
+    snap.products[BOARD].vendor_lateness = (0.0,) * 9 + (4.0,)
+    return snap
+
+
+def test_per_order_vendor_buffer_covers_every_purchase_of_the_line():
+    """A Table buys Leg and Board (for its Top): two purchases, so at 90 % per order each counts at
+    the 94.9th percentile, the 10th of 10 receipts: Leg 3 + 6 d = Wednesday, Board 2 + 4 d."""
+    snap = _vendor_history(plant(purchase_lead_days=0.0, order_vendor_percentile=90.0))
+    res = one(snap, mto(1))
+    bought = {a.product_id: a.date for a in res.allocations if a.source == "purchase"}
+    assert bought == {LEG: at(9, 8), BOARD: at(6, 8)}
+    assert res.material_ready == at(9, 8)
+    assert res.capacity_ready == at(9, 9)
+    assert res.promise_date == date(2026, 3, 11)
+    assert "(from Acme: lead 3 d + 6 d reliability buffer)" in res.explanation
+    # the planner's snapshot is left as it was
+    assert snap.products[LEG].vendor_buffer_days == 2.0
+
+
+def test_vendor_buffer_per_receipt_or_single_purchase_keeps_the_percentile():
+    # per receipt: Leg 3 + 2 d = Saturday, assembled Monday
+    res = one(_vendor_history(plant(purchase_lead_days=0.0)), mto(1))
+    assert res.material_ready == at(5, 8)
+    assert res.promise_date == date(2026, 3, 9)
+    # per order, but the Top is in stock: one purchase, its percentile is the order's
+    snap = _vendor_history(plant(purchase_lead_days=0.0, order_vendor_percentile=90.0, free_qty={TOP: 1}))
+    res = one(snap, mto(1))
+    assert [(a.product_id, a.date) for a in res.allocations if a.source == "purchase"] == [(LEG, at(5, 8))]
+
+
+def test_forecast_counts_each_purchase_at_the_receipt_percentile():
+    """The re-promise judges the likely date: the per-order reserve is what the promise holds."""
+    snap = _vendor_history(plant(purchase_lead_days=0.0, order_vendor_percentile=90.0))
+    res = Planner(snap).forecast(mto(1))
+    assert res.material_ready == at(5, 8)

@@ -4,7 +4,6 @@ The snapshot is loaded in a number of batched queries that depends on the BoM de
 number of calendars, not on the number of lines, components or operations.
 """
 import logging
-import math
 import types
 from collections import defaultdict
 from datetime import timedelta
@@ -29,6 +28,7 @@ from ..planning import (
     Snapshot,
     Workcenter,
     first_free_time,
+    percentile_days,
     translation,
     working_minutes,
 )
@@ -237,6 +237,8 @@ class MtoPromise(models.AbstractModel):
             purchase_lead_days=company.days_to_purchase or 0.0,
             manufacturing_lead_days=0.0,
             production_buffer_days=self._production_buffer(company),
+            order_vendor_percentile=(company.mto_vendor_buffer_percentile or 0.0)
+            if company.mto_vendor_buffer_per_order else 0.0,
             security_lead_days=company.security_lead or 0.0,
             delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")),
             horizon_days=self._horizon_days(),
@@ -329,8 +331,10 @@ class MtoPromise(models.AbstractModel):
         sellers = {}
         for product in products.with_company(company):
             sellers[product] = product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
-        buffers = self._vendor_buffers(
+        lateness = self._vendor_lateness(
             self.env["res.partner"].union(*[s.partner_id for s in sellers.values() if s]), company)
+        buffers = self._buffers_of(lateness, company)
+        per_order = company.mto_vendor_buffer_per_order
         result = {}
         for product, seller in sellers.items():
             result[product.id] = Product(
@@ -342,6 +346,7 @@ class MtoPromise(models.AbstractModel):
                 can_buy=bool(seller),
                 vendor_name=seller.partner_id.display_name if seller else None,
                 vendor_buffer_days=buffers.get(seller.partner_id.id, 0.0) if seller else 0.0,
+                vendor_lateness=tuple(lateness.get(seller.partner_id.id, ())) if seller and per_order else (),
             )
         return result
 
@@ -349,7 +354,18 @@ class MtoPromise(models.AbstractModel):
     def _vendor_buffers(self, vendors, company):
         """{vendor id: days} the promise adds to the vendor's lead time: the company's percentile
         (`mto_vendor_buffer_percentile`, 0: off) of the vendor's lateness over its latest
-        `mto_vendor_buffer_receipts` receipts, rounded up to whole days.
+        `mto_vendor_buffer_receipts` receipts (`_vendor_lateness`), rounded up to whole days."""
+        return self._buffers_of(self._vendor_lateness(vendors, company), company)
+
+    @api.model
+    def _buffers_of(self, lateness, company):
+        percentile = company.mto_vendor_buffer_percentile
+        return {partner_id: percentile_days(values, percentile) for partner_id, values in lateness.items()}
+
+    @api.model
+    def _vendor_lateness(self, vendors, company):
+        """{vendor id: [days late]} of each vendor's latest `mto_vendor_buffer_receipts` receipts,
+        when the company counts a vendor reliability buffer (`mto_vendor_buffer_percentile`).
 
         A receipt's lateness is its arrival (done move from a vendor location) minus what was
         counted on at confirmation: the line's expected date then (`mto_date_confirmed`, else its
@@ -389,7 +405,7 @@ class MtoPromise(models.AbstractModel):
         delays = defaultdict(list)
         for partner_id, lateness in self.env.cr.fetchall():
             delays[partner_id].append(float(lateness))
-        return {partner_id: self._percentile_days(values, percentile) for partner_id, values in delays.items()}
+        return {partner_id: sorted(values) for partner_id, values in delays.items()}
 
     @api.model
     def _production_buffer(self, company):
@@ -413,16 +429,7 @@ class MtoPromise(models.AbstractModel):
              ORDER BY mp.date_finished DESC, mp.id DESC
              LIMIT %s
         """, [company.id, company.mto_production_buffer_orders or 30])
-        values = [float(lateness) for (lateness,) in self.env.cr.fetchall()]
-        return self._percentile_days(values, percentile) if values else 0.0
-
-    @staticmethod
-    def _percentile_days(values, percentile):
-        """Nearest-rank percentile of `values` (days), rounded up to whole days (a few minutes of
-        timestamp noise do not make a day)."""
-        values = sorted(values)
-        rank = max(1, math.ceil(percentile / 100.0 * len(values)))
-        return float(math.ceil(round(values[rank - 1], 2)))
+        return percentile_days([float(lateness) for (lateness,) in self.env.cr.fetchall()], percentile)
 
     @staticmethod
     def _warehouse_flows(location):

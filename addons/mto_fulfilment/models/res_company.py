@@ -14,6 +14,13 @@ class ResCompany(models.Model):
         help="How many of the vendor's latest receipts (purchase order lines received, backorders "
              "included) the reliability buffer is learnt from.")
 
+    mto_vendor_buffer_per_order = fields.Boolean(
+        string="Vendor reliability per order", default=False,
+        help="The percentile holds for the order, not for each receipt: an order that buys "
+             "several components to order counts on each vendor at the higher percentile that "
+             "brings all of them in time (90 % over three purchases: 96.6 % each), since it is "
+             "complete only when the last one is in.")
+
     mto_production_buffer_percentile = fields.Integer(
         string="Production reliability buffer (percentile)", default=0,
         help="Promises add to goods made for an order the lateness the plant's manufacturing orders "

@@ -8,6 +8,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.mto_vendor_buffer_percentile", readonly=False)
     mto_vendor_buffer_receipts = fields.Integer(
         related="company_id.mto_vendor_buffer_receipts", readonly=False)
+    mto_vendor_buffer_per_order = fields.Boolean(
+        related="company_id.mto_vendor_buffer_per_order", readonly=False)
     mto_production_buffer_percentile = fields.Integer(
         related="company_id.mto_production_buffer_percentile", readonly=False)
     mto_production_buffer_orders = fields.Integer(

@@ -39,6 +39,7 @@ from .explain import (
 from .i18n import _
 from .journal import Journal
 from .material import EPS, Ledger
+from .reliability import per_purchase_percentile, percentile_days
 from .results import (
     MAKE_TO_ORDER,
     MAKE_TO_STOCK,
@@ -118,7 +119,8 @@ class Planner:
                 self._give_back(holdings)
                 self._held = {key: sorted(slots, key=lambda s: s[1]) for key, slots in holdings.slots.items()}
                 self._done = dict(holdings.done)
-            return self._run(line)
+            # the likely date: each purchase at the per-receipt buffer (the promise may hold more)
+            return self._run(line, per_order=False)
         finally:
             self._journal.rollback(0)
             self._held, self._done = {}, {}
@@ -145,15 +147,21 @@ class Planner:
                 self._products[product_id] = dataclasses.replace(product, purchase_delay_days=days)
                 self._journal.record(lambda pid=product_id: self._products.pop(pid, None))
 
-    def _run(self, line: LineRequest) -> LineResult:
+    def _run(self, line: LineRequest, per_order: bool = True) -> LineResult:
         self._bookings, self._allocations = [], []
-        not_before = max(self.now, line.earliest_start or self.now)
-        if line.strategy == MAKE_TO_ORDER:
-            part = self._to_order(line.product_id, line.quantity, not_before)
-        elif line.strategy == MAKE_TO_STOCK:
-            part = self._make_to_stock(line.product_id, line.quantity, not_before)
-        else:
-            part = self._stock_then_order(line.product_id, line.quantity, not_before)
+        mark = self._journal.mark()
+        part = self._serve(line)
+        raised = self._order_vendor_buffers() if per_order else {}
+        if raised:
+            # the line buys several components: planned again, counting on each vendor at the
+            # percentile that brings all of them in time (the first plan is undone)
+            self._journal.rollback(mark)
+            plain = self.snapshot
+            self.snapshot = dataclasses.replace(plain, products={**plain.products, **raised})
+            try:
+                part = self._serve(line)
+            finally:
+                self.snapshot = plain
         snap = self.snapshot
         lead = timedelta(days=snap.delivery_days + snap.security_lead_days)
         promise_date = (part.ship_ready + lead).date()
@@ -171,6 +179,31 @@ class Planner:
             bookings=list(self._bookings),
             allocations=list(self._allocations),
         )
+
+    def _serve(self, line: LineRequest) -> _Part:
+        not_before = max(self.now, line.earliest_start or self.now)
+        if line.strategy == MAKE_TO_ORDER:
+            return self._to_order(line.product_id, line.quantity, not_before)
+        if line.strategy == MAKE_TO_STOCK:
+            return self._make_to_stock(line.product_id, line.quantity, not_before)
+        return self._stock_then_order(line.product_id, line.quantity, not_before)
+
+    def _order_vendor_buffers(self) -> dict[int, Product]:
+        """The products the line just planned buys, with their vendor buffer raised so that all
+        of them arrive in time in ``Snapshot.order_vendor_percentile`` % of orders; empty when the
+        buffers hold per receipt or the line buys fewer than two products."""
+        target = self.snapshot.order_vendor_percentile
+        bought = {a.product_id for a in self._allocations if a.source == "purchase"}
+        if not target or len(bought) < 2:
+            return {}
+        percentile = per_purchase_percentile(target, len(bought))
+        raised = {}
+        for product_id in sorted(bought):
+            product = self._product(product_id)
+            days = percentile_days(product.vendor_lateness, percentile)
+            if days > product.vendor_buffer_days:
+                raised[product_id] = dataclasses.replace(product, vendor_buffer_days=days)
+        return raised
 
     # --- validation and look-ups ---------------------------------------------------------
 

@@ -18,6 +18,8 @@ class Product:
     ``purchase_delay_days`` is the best vendor's delay; ``None`` means no vendor, so the product
     cannot be bought even if ``can_buy`` is set. ``vendor_buffer_days`` is added to it: the
     vendor's observed lateness (its reliability buffer, see ``vendor_name``).
+    ``vendor_lateness``: that vendor's recent lateness in days, one value per receipt (filled when
+    the buffer is counted per order, see ``Snapshot.order_vendor_percentile``).
     """
 
     id: int
@@ -28,6 +30,7 @@ class Product:
     can_buy: bool = False
     vendor_name: str | None = None
     vendor_buffer_days: float = 0.0
+    vendor_lateness: tuple[float, ...] = ()
 
 
 @dataclass
@@ -95,6 +98,9 @@ class Snapshot:
     order-linked manufacturing orders finished against their booked finish), added likewise.
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
     ``horizon_days``: operations may not start later than ``now`` + this many days.
+    ``order_vendor_percentile``: when set, the vendor buffers hold per order: a line that buys
+    several components counts on each vendor at the percentile that brings all of them in time in
+    this share of orders (``reliability.per_purchase_percentile``); 0: per receipt.
     """
 
     now: datetime
@@ -110,6 +116,7 @@ class Snapshot:
     security_lead_days: float = 0.0
     delivery_days: float = 0.0
     horizon_days: int = 700
+    order_vendor_percentile: float = 0.0
 
 
 @dataclass

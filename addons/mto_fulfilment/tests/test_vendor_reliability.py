@@ -94,6 +94,37 @@ class TestVendorReliability(PromiseCase):
                       line.mto_promise_explanation)
 
     @freeze_time(NOW)
+    def test_buffer_per_order_covers_both_purchases(self):
+        """Cabinet also takes a Hinge from the same vendor: two purchases to order. At 80 % per
+        order each counts at the 89.4th percentile, the 5th of 5 receipts: 5 days, not 2."""
+        self.history()
+        hinge = self.env["product.product"].create({
+            "name": "Hinge", "type": "consu", "is_storable": True, "route_ids": [Command.set(self.panel.route_ids.ids)],
+            "seller_ids": [Command.create({"partner_id": self.vendor.id, "delay": 3, "price": 1})]})
+        self.bom.bom_line_ids = [Command.create({"product_id": hinge.id, "product_qty": 4})]
+        self.company.write({"mto_vendor_buffer_percentile": 80, "mto_vendor_buffer_per_order": True})
+        order = self.quotation()
+        order.action_mto_promise()
+        line = order.order_line
+        # Mon 07 08:00 + 3 days lead + 5 days buffer = Tue 15 08:00; assembly 08:00-12:00
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 15, 8, 0))
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 15, 12, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 15))
+        self.assertIn("(from Panel Vendor: lead 3 d + 5 d reliability buffer)", line.mto_promise_explanation)
+        # per receipt: 2 days, as for a single purchase
+        self.company.mto_vendor_buffer_per_order = False
+        order.action_mto_promise()
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 12, 8, 0))
+        # one purchase only (panels from stock): per order is the receipt's percentile
+        self.company.mto_vendor_buffer_per_order = True
+        self.env["stock.quant"]._update_available_quantity(hinge, self.warehouse.lot_stock_id, 8)
+        hinge.route_ids = self.warehouse.buy_pull_id.route_id
+        self.env.invalidate_all()   # free stock read afresh, as the next request would
+        order.action_mto_promise()
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 12, 8, 0))
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 12, 8, 0))
+
+    @freeze_time(NOW)
     def test_open_purchase_counts_with_the_buffer(self):
         self.panels_from_stock()
         self.history()

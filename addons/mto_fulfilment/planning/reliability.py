@@ -1,0 +1,28 @@
+"""Reliability buffers: how much of a supplier's observed lateness a promise counts on.
+
+Why: a vendor buffer at the 90th percentile covers one purchase nine times in ten, but an order
+waiting for several purchases is complete only when all of them are in: with k independent
+purchases at 90 % each it is on time ~0.9^k of the time. Counting each purchase at the k-th root
+of the target keeps the *order* at the target.
+"""
+
+import math
+from collections.abc import Sequence
+
+
+def percentile_days(values: Sequence[float], percentile: float) -> float:
+    """Nearest-rank percentile of `values` (days), rounded up to whole days (a few minutes of
+    timestamp noise do not make a day); 0 for no values."""
+    if not values:
+        return 0.0
+    values = sorted(values)
+    rank = min(len(values), max(1, math.ceil(round(percentile / 100.0 * len(values), 9))))
+    return float(math.ceil(round(values[rank - 1], 2)))
+
+
+def per_purchase_percentile(order_percentile: float, purchases: int) -> float:
+    """The percentile each of `purchases` independent purchases must be counted at for all of
+    them to arrive in time in `order_percentile` % of orders (e.g. 90 % over 3 purchases: 96.6 %)."""
+    if purchases <= 1 or order_percentile <= 0 or order_percentile >= 100:
+        return order_percentile
+    return 100.0 * (order_percentile / 100.0) ** (1.0 / purchases)
