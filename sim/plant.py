@@ -8,7 +8,8 @@ code runs unchanged); the simulation only decides *when* things happen and *how 
   confirmed (``action_confirm``, which books the promised work-center slots);
 * vendors: each morning the buyer runs the replenishment (reordering rules and the replenishment
   report) and confirms the RFQs (purchase orders confirmed elsewhere, e.g. the demo company's, are
-  delivered too); each shipment is on time, a few days late or very late, and
+  delivered too); the vendor ships each purchase line on its own date (one shipment per day asked
+  for); each shipment is on time, a few days late or very late, and
   sometimes short; a known delay is written to the purchase line's ``date_planned`` (the add-on's
   re-promise trigger) and the receipt is validated on the actual day;
 * shop floor: every work center runs its planned work orders whose production order has its
@@ -198,7 +199,7 @@ class Simulation:
         self.mo_ready_at = {}          # mo id -> first time seen with all components
         self.mo_waiting_for = {}       # mo id -> kinds of components it waited for past its planned start
         self.vendor_events = []        # heap (time, seq, kind, payload)
-        self.fated = set()             # receipts whose arrival is scheduled
+        self.fated = set()             # receipt moves whose arrival is scheduled
         self._seq = 0
         self.timing = defaultdict(float)
 
@@ -408,49 +409,55 @@ class Simulation:
                 continue
             self._vendor_fate(po)
         # purchase orders confirmed elsewhere (the demo company's, or by hand) are delivered too
-        unscheduled = env["stock.picking"].search([
-            ("picking_type_code", "=", "incoming"), ("state", "not in", ("draft", "done", "cancel")),
-            ("purchase_id.state", "=", "purchase"), ("id", "not in", list(self.fated))], order="id")
-        for po in unscheduled.purchase_id.sorted("id"):
+        unscheduled = env["stock.move"].search([
+            ("picking_code", "=", "incoming"), ("state", "not in", ("draft", "done", "cancel")),
+            ("purchase_line_id.order_id.state", "=", "purchase"), ("id", "not in", list(self.fated))])
+        for po in unscheduled.purchase_line_id.order_id.sorted("id"):
             self._vendor_fate(po)
         self.timing["purchase"] += _wall() - t
         self.retry_close()
         self.ship_ready()
 
     def _vendor_fate(self, po):
-        """Decide when the vendor really delivers this PO's receipts (and tell Odoo what is known)."""
+        """Decide when the vendor really delivers this PO's open receipt moves (and tell Odoo what
+        is known): one shipment per day asked for (a purchase line is delivered on its own date,
+        not with the PO's latest line), each on time, late or very late, sometimes short."""
         rng, now = self.rng_vendor, self.now
-        for picking in po.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).sorted("id"):
-            po_lines = picking.move_ids.purchase_line_id.sorted("id")
-            if not po_lines or picking.id in self.fated:
-                continue
-            self.fated.add(picking.id)
-            # the vendor's confirmed date: what was asked, but never faster than the vendor's lead time
-            quoted = {}
-            for pol in po_lines:
-                seller = pol.product_id._select_seller(partner_id=po.partner_id, quantity=pol.product_qty)
-                earliest = (po.date_approve or now) + timedelta(days=seller.delay if seller else 0)
-                quoted[pol.id] = max(pol.date_planned or earliest, earliest)
-                if pol.date_planned and quoted[pol.id] > pol.date_planned + timedelta(hours=1):
-                    pol.date_planned = quoted[pol.id]
-                    self.events["vendor_quoted_later"] += 1
-            due = max(quoted.values())
+        moves = po.order_line.move_ids.filtered(
+            lambda m: m.state not in ("draft", "done", "cancel") and m.picking_code == "incoming"
+            and m.id not in self.fated).sorted("id")
+        if not moves:
+            return
+        self.fated.update(moves.ids)
+        # the vendor's confirmed date per line: what was asked, but never faster than its lead time
+        quoted = {}
+        for pol in moves.purchase_line_id.sorted("id"):
+            seller = pol.product_id._select_seller(partner_id=po.partner_id, quantity=pol.product_qty)
+            earliest = (po.date_approve or now) + timedelta(days=seller.delay if seller else 0)
+            quoted[pol.id] = max(pol.date_planned or earliest, earliest)
+            if pol.date_planned and quoted[pol.id] > pol.date_planned + timedelta(hours=1):
+                pol.date_planned = quoted[pol.id]
+                self.events["vendor_quoted_later"] += 1
+        shipments = defaultdict(lambda: self.env["stock.move"])
+        for move in moves:
+            shipments[local_day(quoted[move.purchase_line_id.id])] |= move
+        for due_day in sorted(shipments):
+            group = shipments[due_day]
+            po_lines = group.purchase_line_id.sorted("id")
+            due = max(quoted[pol.id] for pol in po_lines)
             r = rng.random()
             late = 0 if r < self.SLIP[0] else (rng.randint(1, 4) if r < self.SLIP[1] else rng.randint(5, 12))
-            due_day = local_day(due)
             arrival_day = add_workdays(due_day, late) if late else due_day
             if arrival_day.weekday() >= 5:
                 arrival_day = add_workdays(arrival_day, 0)
             arrival = due if not late and arrival_day == due_day else local_dt(arrival_day, 7, 30)
             arrival = max(arrival, local_dt(arrival_day, 7, 0))
-            if arrival_day != local_day(due) and not late:
-                arrival = local_dt(arrival_day, 7, 30)
             shorts = {}
             for pol in po_lines:
                 if rng.random() < self.SHORT_SHARE:
                     shorts[pol.id] = rng.uniform(0.5, 0.9)
-            info = {"po": po.name, "vendor": po.partner_id.name, "picking": picking.id,
-                    "quoted": due.isoformat(), "arrival": arrival.isoformat(), "late_workdays": late,
+            info = {"po": po.name, "vendor": po.partner_id.name, "quoted": due.isoformat(),
+                    "arrival": arrival.isoformat(), "late_workdays": late,
                     "short": bool(shorts), "lines": po_lines.ids,
                     "sale_lines": sorted(set(po_lines.mto_sale_line_id.ids))}
             self.receipts.append(info)
@@ -464,7 +471,7 @@ class Simulation:
                         news_day -= timedelta(days=1)
                 news = max(local_dt(news_day, 7, 5), now)
                 self._push(news, "news", {"lines": po_lines.ids, "date": local_dt(arrival_day, 10)})
-            self._push(arrival, "receipt", {"picking": picking.id, "shorts": shorts, "info": len(self.receipts) - 1})
+            self._push(arrival, "receipt", {"moves": group.ids, "shorts": shorts, "info": len(self.receipts) - 1})
 
     def vendor_event(self, kind, payload):
         env = self.env
@@ -477,37 +484,42 @@ class Simulation:
                 self.timing["repromise_triggers"] += _wall() - t
                 self.events["vendor_delay_news"] += 1
             return
-        picking = env["stock.picking"].browse(payload["picking"])
-        if picking.state in ("done", "cancel"):
+        moves = env["stock.move"].browse(payload["moves"]).exists().filtered(
+            lambda m: m.state not in ("done", "cancel"))
+        if not moves:
             return
         t = _wall()
         shorts = payload.get("shorts") or {}
         short_lines = env["purchase.order.line"]
-        for move in picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
-            qty = move.product_uom_qty
-            frac = shorts.get(move.purchase_line_id.id)
-            if frac:
-                part = move.product_uom.round(qty * frac)
-                if move.product_uom.rounding >= 1 or move.product_uom.name.lower() in ("units", "unit"):
-                    part = math.floor(qty * frac)
-                if 0 < part < qty:
-                    qty = part
-                    short_lines |= move.purchase_line_id
-            move.quantity = qty
-            move.picked = True
-        picking.with_context(skip_backorder=True, skip_sms=True, skip_expired=True).button_validate()
-        self.stat["receipts"] += 1
-        if picking.state != "done":
-            self.errors.append(f"{self.today}: receipt {picking.name} not validated")
-            return
+        for picking in moves.picking_id.sorted("id"):
+            # only this shipment's moves are picked: the others stay in a backorder for their own day
+            for move in moves.filtered(lambda m, p=picking: m.picking_id == p):
+                qty = move.product_uom_qty
+                frac = shorts.get(move.purchase_line_id.id)
+                if frac:
+                    part = move.product_uom.round(qty * frac)
+                    if move.product_uom.rounding >= 1 or move.product_uom.name.lower() in ("units", "unit"):
+                        part = math.floor(qty * frac)
+                    if 0 < part < qty:
+                        qty = part
+                        short_lines |= move.purchase_line_id
+                move.quantity = qty
+                move.picked = True
+            picking.with_context(skip_backorder=True, skip_sms=True, skip_expired=True).button_validate()
+            self.stat["receipts"] += 1
+            if picking.state != "done":
+                self.errors.append(f"{self.today}: receipt {picking.name} not validated")
         if short_lines:
             self.events["short_receipts"] += 1
             rest = self.rng_vendor.randint(3, 8)
             day = add_workdays(self.today, rest)
             short_lines.write({"date_planned": local_dt(day, 10)})   # the vendor's new date for the rest
-            for back in picking.backorder_ids.filtered(lambda p: p.state not in ("done", "cancel")):
-                self.fated.add(back.id)
-                self._push(local_dt(day, 7, 30), "receipt", {"picking": back.id, "shorts": {}})
+            backorder = short_lines.move_ids.filtered(
+                lambda m: m.state not in ("draft", "done", "cancel") and m.picking_code == "incoming"
+                and m.id not in self.fated)
+            self.fated.update(backorder.ids)
+            if backorder:
+                self._push(local_dt(day, 7, 30), "receipt", {"moves": backorder.ids, "shorts": {}})
         self.timing["receipts"] += _wall() - t
         self._material_event()
         self.retry_close()
