@@ -28,6 +28,7 @@ from ..planning import (
     Snapshot,
     Workcenter,
     first_free_time,
+    per_purchase_percentile,
     percentile_days,
     translation,
     working_minutes,
@@ -732,8 +733,13 @@ class MtoPromise(models.AbstractModel):
 
     @api.model
     def _align_purchases(self, sale_line, productions):
-        """Ask the vendors for the order's components by the booked start of the MO that needs them
-        (RFQ lines were dated from the MOs' dates before booking)."""
+        """Ask the vendors for the order's components ahead of the booked start of the MO that
+        needs them by the vendor's reliability buffer (RFQ lines were dated from the MOs' dates
+        before booking): just in time, as plain Odoo asks, any slip of the vendor would cost the
+        order its booked slot, on a busy work center weeks. Never before the vendor can deliver
+        (days to purchase + its lead time from now), never later than the need; an earlier date
+        already asked for stays. The buffer is the one the promise counts on: per order
+        (`mto_vendor_buffer_per_order`) it holds for all the products bought for the line."""
         need_by = {}
         for production in productions:
             for move in production.move_raw_ids:
@@ -741,10 +747,34 @@ class MtoPromise(models.AbstractModel):
                 need_by[move.product_id.id] = min(need_by.get(move.product_id.id, when), when)
         po_lines = self.env["purchase.order.line"].sudo().search([
             ("mto_sale_line_id", "=", sale_line.id), ("order_id.state", "in", ("draft", "sent"))])
+        ahead = self._ask_ahead_days(po_lines, sale_line.company_id)
+        now = fields.Datetime.now()
         for po_line in po_lines:
             when = need_by.get(po_line.product_id.id)
-            if when and po_line.date_planned and po_line.date_planned > when:
+            if not when:
+                continue
+            days, delay = ahead.get(po_line.id, (0.0, 0.0))
+            if days:
+                earliest = now + timedelta(days=(sale_line.company_id.days_to_purchase or 0.0) + delay)
+                when = max(when - timedelta(days=days), min(when, earliest))
+            if po_line.date_planned and po_line.date_planned > when:
                 po_line.date_planned = when
+
+    @api.model
+    def _ask_ahead_days(self, po_lines, company):
+        """{purchase line id: (buffer days, vendor lead days)} for lines bought for one order line."""
+        if not po_lines or not company.mto_vendor_buffer_percentile:
+            return {}
+        lateness = self._vendor_lateness(po_lines.partner_id, company)
+        purchases = len(po_lines.product_id) if company.mto_vendor_buffer_per_order else 1
+        percentile = per_purchase_percentile(company.mto_vendor_buffer_percentile, purchases)
+        result = {}
+        for po_line in po_lines:
+            seller = po_line.product_id.with_company(company)._select_seller(
+                partner_id=po_line.partner_id, quantity=po_line.product_qty, uom_id=po_line.product_uom_id)
+            result[po_line.id] = (percentile_days(lateness.get(po_line.partner_id.id, ()), percentile),
+                                  float(seller.delay) if seller else 0.0)
+        return result
 
     # ------------------------------------------------------------ re-promise
     @api.model

@@ -125,6 +125,48 @@ class TestVendorReliability(PromiseCase):
         self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 12, 8, 0))
 
     @freeze_time(NOW)
+    def test_purchase_for_the_order_is_asked_ahead_by_the_buffer(self):
+        """Assembly booked until Friday 18 evening: the cabinets are assembled Monday 21 08:00. Plain
+        Odoo asks the vendor for the panels that morning; with a 2-day buffer they are asked for
+        Saturday 19 08:00, so a delivery as late as the buffer still comes before the work."""
+        self.history()
+        self.company.mto_vendor_buffer_percentile = 80
+        self.book(datetime(2026, 12, 7, 8), datetime(2026, 12, 18, 17))
+        order = self.quotation()
+        order.action_mto_promise()
+        order.action_confirm()
+        production = order.order_line.mto_production_ids
+        self.assertEqual(production.date_start, datetime(2026, 12, 21, 8, 0))
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", order.order_line.id)])
+        self.assertEqual(po_line.date_planned, datetime(2026, 12, 19, 8, 0))
+        # no buffer: just in time, as plain Odoo asks
+        self.company.mto_vendor_buffer_percentile = 0
+        order2 = self.quotation()
+        order2.action_mto_promise()
+        order2.action_confirm()
+        po_line2 = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", order2.order_line.id)])
+        self.assertLessEqual(po_line2.date_planned, order2.order_line.mto_production_ids.date_start)
+
+    @freeze_time(NOW)
+    def test_purchase_asked_ahead_not_before_the_vendor_can_deliver(self):
+        """Panels are the critical path: bought now, 3 days lead + 2 days buffer, assembly Monday
+        14 08:00. Asked ahead by 2 days: Saturday 12, later than the vendor's earliest (Thursday 10)."""
+        self.history()
+        self.company.mto_vendor_buffer_percentile = 80
+        order = self.quotation()
+        order.action_mto_promise()
+        order.action_confirm()
+        self.assertEqual(order.order_line.mto_production_ids.date_start, datetime(2026, 12, 14, 8, 0))
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", order.order_line.id)])
+        self.assertEqual(po_line.date_planned, datetime(2026, 12, 12, 8, 0))
+        # a 9-day buffer would ask before the vendor can deliver (Saturday 5): its earliest date,
+        # now + 3 days lead, Thursday 10
+        self.buy(datetime(2026, 11, 30, 8), 9)
+        self.company.mto_vendor_buffer_percentile = 100
+        self.env["mto.promise"]._align_purchases(order.order_line, order.order_line.mto_production_ids)
+        self.assertEqual(po_line.date_planned, datetime(2026, 12, 10, 8, 0))
+
+    @freeze_time(NOW)
     def test_open_purchase_counts_with_the_buffer(self):
         self.panels_from_stock()
         self.history()
