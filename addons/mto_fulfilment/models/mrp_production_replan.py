@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -22,7 +23,8 @@ class MrpProduction(models.Model):
         work in the first free working time (`mto.promise._work_beyond_bookings`). Re-planning
         makes the shop floor's plan the same: the order's work orders that can no longer keep
         their slot get the first free ones from when its components are expected (their forecast
-        date), or go ahead of work that can wait (`_mto_replan_from`), and the order lines
+        date; with no known date, from the same time the next day), or go ahead of work that can
+        wait (`_mto_replan_from`), and the order lines
         planned on those work centers are re-promised as for any capacity taken. Orders whose
         components are there but whose work center is behind keep their place in the queue.
         Runs from an hourly cron; `limit` bounds one run.
@@ -43,18 +45,19 @@ class MrpProduction(models.Model):
             if not missing:
                 continue
             missing.invalidate_recordset(["forecast_expected_date", "forecast_availability"])
-            expected = [d for d in missing.mapped("forecast_expected_date") if d]
-            start = max([now, *expected])
+            expected = max((d for d in missing.mapped("forecast_expected_date") if d), default=None)
+            # no news of them (nothing incoming, or what is incoming is overdue): not expected
+            # within the hour. Planned from this time tomorrow, so that the slot it cannot use now
+            # goes to work that can run, and looked at again then, not every hour
+            start = expected if expected and expected > now else now + timedelta(days=1)
             try:
                 with self.env.cr.savepoint():
-                    # pushing other work aside only for a known arrival: an overdue one with no
-                    # news would push it again every hour
-                    production._mto_replan_from(start, push=start > now)
+                    production._mto_replan_from(start)
             except UserError as exc:
                 _logger.warning("MTO: could not re-plan %s: %s", production.name, exc)
         return True
 
-    def _mto_replan_from(self, start, push=True):
+    def _mto_replan_from(self, start):
         """Book this order's open work orders again from `start`, in operation sequence.
 
         A work order whose booked slot still starts after `start` and after its predecessor's new
@@ -63,8 +66,7 @@ class MrpProduction(models.Model):
         predecessors, on their work center or an alternative, whichever ends first). Where that
         slot ends too late for the next booked slot that can still hold (or the order's finish),
         the work order goes ahead of work that can wait for it (`_mto_plan_ahead`): a late
-        component costs the order the time it is late, not a place at the end of a long queue
-        (with `push` false, only by taking the slot of one work order that can wait).
+        component costs the order the time it is late, not a place at the end of a long queue.
         """
         self.ensure_one()
         _logger.info("MTO: re-planning %s from %s (components missing at its booked start)", self.name, start)
@@ -82,7 +84,7 @@ class MrpProduction(models.Model):
                 holding = todo[index + 1:].leave_id.filtered(lambda le, c=cursor: le.date_from >= c)
                 before = min(holding.mapped("date_from"), default=booked_end)
                 leave.unlink()
-                if not (before and workorder._mto_plan_ahead(cursor, before, push=push)):
+                if not (before and workorder._mto_plan_ahead(cursor, before)):
                     workorder._plan_workorder()
             cursor = workorder.leave_id.date_to or cursor
         leaves = self.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id

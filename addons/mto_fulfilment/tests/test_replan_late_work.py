@@ -127,28 +127,33 @@ class TestReplanLateWork(PromiseCase):
                           (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 9, 0))])
         self.assertEqual([self.slot(w) for w in third.workorder_ids.sorted("sequence")], third_slots)
 
-    def test_unknown_arrival_takes_one_slot_and_pushes_nothing(self):
-        """L's panels have no known arrival (nothing ordered): re-planned from now, Monday 08:00.
+    def test_unknown_arrival_is_replanned_from_tomorrow(self):
+        """L's panels have no known arrival (nothing ordered): not expected within the hour, so it
+        is re-planned from the same time tomorrow, Tuesday 08:00, not into the slot free now.
         Assembly is booked Monday 08-12 (O, Inspect Thursday), Monday 13-17 (P, Inspect Tuesday
         14:00) and Tuesday 08-12 (Q, Inspect Thursday): Odoo's first free slot, Tuesday 13-17,
-        ends after L's Inspect (Tuesday 13:00). Pushing O, P and Q right would hold (each within
-        its slack), but with no known arrival L only takes one slot, O's, and O takes the first
-        free one after it, Tuesday 13-17; P and Q do not move."""
+        ends after L's Inspect (Tuesday 13:00). Q can wait (its Inspect is on Thursday): L goes
+        ahead of it, Q moves to Tuesday 13-17; O and P do not move. An hour later nothing is
+        re-planned again."""
         late = self.late_inspected_tuesday()
         first, second, third = (self.assigned_production_at(assemble, inspect) for assemble, inspect in (
             (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 10, 8, 0)),
             (datetime(2026, 12, 7, 13, 0), datetime(2026, 12, 8, 14, 0)),
             (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 10, 9, 0))))
         self.assertNotEqual(late.reservation_state, "assigned")
-        untouched = [self.slot(w) for w in (second | third).workorder_ids.sorted("id")]
+        untouched = [self.slot(w) for w in (first | second).workorder_ids.sorted("id")]
         with freeze_time(NOW):
             self.env["mrp.production"]._mto_cron_replan_late_work()
         assemble, inspect = late.workorder_ids.sorted("sequence")
-        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 12, 0)))
+        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 12, 0)))
         self.assertEqual(self.slot(inspect), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0)))
-        self.assertEqual(self.slot(first.workorder_ids.sorted("sequence")[0]),
+        self.assertEqual(self.slot(third.workorder_ids.sorted("sequence")[0]),
                          (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 17, 0)))
-        self.assertEqual([self.slot(w) for w in (second | third).workorder_ids.sorted("id")], untouched)
+        self.assertEqual([self.slot(w) for w in (first | second).workorder_ids.sorted("id")], untouched)
+        with freeze_time("2026-12-07 09:00:00"):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertEqual(self.slot(late.workorder_ids.sorted("sequence")[0]),
+                         (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 12, 0)))
 
     def test_work_without_slack_is_not_moved(self):
         """O's Inspect comes right after its Assemble (Tuesday 13-14): O cannot wait. L takes
