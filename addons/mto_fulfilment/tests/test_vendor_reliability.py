@@ -36,6 +36,10 @@ class TestVendorReliability(PromiseCase):
                 picking.button_validate()
         return po
 
+    def assertPlanned(self, line, material, capacity, promise):
+        self.assertEqual((line.mto_material_ready_date, line.mto_capacity_ready_date, line.mto_promise_date),
+                         (material, capacity, promise))
+
     def history(self):
         """The five past purchases; what they brought in has been used since."""
         for confirm, late in HISTORY:
@@ -81,9 +85,7 @@ class TestVendorReliability(PromiseCase):
         order.action_mto_promise()
         line = order.order_line
         # Mon 07 08:00 + 3 days lead + 2 days buffer = Sat 12 08:00; assembly Mon 14 08:00-12:00
-        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 12, 8, 0))
-        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 14, 12, 0))
-        self.assertEqual(line.mto_promise_date, date(2026, 12, 14))
+        self.assertPlanned(line, datetime(2026, 12, 12, 8, 0), datetime(2026, 12, 14, 12, 0), date(2026, 12, 14))
         self.assertIn("Panel arrives on 2026-12-12 (from Panel Vendor: lead 3 d + 2 d reliability buffer)",
                       line.mto_promise_explanation)
         # days to purchase count too: + 1 day
@@ -107,9 +109,7 @@ class TestVendorReliability(PromiseCase):
         order.action_mto_promise()
         line = order.order_line
         # Mon 07 08:00 + 3 days lead + 5 days buffer = Tue 15 08:00; assembly 08:00-12:00
-        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 15, 8, 0))
-        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 15, 12, 0))
-        self.assertEqual(line.mto_promise_date, date(2026, 12, 15))
+        self.assertPlanned(line, datetime(2026, 12, 15, 8, 0), datetime(2026, 12, 15, 12, 0), date(2026, 12, 15))
         self.assertIn("(from Panel Vendor: lead 3 d + 5 d reliability buffer)", line.mto_promise_explanation)
         # per receipt: 2 days, as for a single purchase
         self.company.mto_vendor_buffer_per_order = False
