@@ -18,8 +18,8 @@ class ResCompany(models.Model):
         string="Vendor reliability per order", default=False,
         help="The percentile holds for the order, not for each receipt: an order that buys "
              "several components to order counts on each vendor at the higher percentile that "
-             "brings all of them in time (90 % over three purchases: 96.6 % each), since it is "
-             "complete only when the last one is in.")
+             "brings all of them in time (with 90 and three purchases, the 96.6th percentile for "
+             "each), since it is complete only when the last one is in.")
 
     mto_production_buffer_percentile = fields.Integer(
         string="Production reliability buffer (percentile)", default=0,
