@@ -61,6 +61,20 @@ def test_own_demand_and_order_stock_are_available_again():
     assert pegged.material_ready == at(0, 8)
 
 
+def test_order_stock_is_the_lines_own_whatever_others_need():
+    """Line A holds 8 legs pegged to it; another order needs 8 legs on Tuesday and none are free:
+    the projected stock would protect that need, but pegged legs are A's alone."""
+    snap = plant(free_qty={TOP: 2}, demand={LEG: [(at(1, 8), 8.0)]})
+    forecast = Planner(snap).forecast(mto(2, "a"), Holdings(stock={LEG: 8.0}))
+    assert forecast.material_ready == at(0, 8)
+    assert forecast.allocations[0].source == "stock"
+    # only what it holds: 4 pegged, 4 more bought by Saturday (the other order keeps its claim)
+    short = Planner(snap).forecast(mto(2, "a"), Holdings(stock={LEG: 4.0}))
+    assert short.material_ready == at(5, 8)
+    assert [(a.quantity, a.source) for a in short.allocations if a.product_id == LEG] == [
+        (4.0, "stock"), (4.0, "purchase")]
+
+
 def test_own_production_output_is_not_counted_twice():
     # the line's own MO will bring 2 tables on Tuesday: the forecast re-plans that MO instead
     snap = plant(free_qty={LEG: 8, TOP: 2}, supply={TABLE: [(at(1, 8), 2.0)]})
@@ -177,3 +191,15 @@ def test_a_running_work_order_holds_its_slot_for_the_work_it_has_left():
     result = Planner(snap).forecast(mto(1, "a"), Holdings(
         booked={ASSEMBLY: [(at(0, 8), at(0, 9))]}, slots={(TABLE, 100): [(ASSEMBLY, at(0, 8), at(0, 9), 90.0)]}))
     assert [(b.start, b.end) for b in result.bookings] == [(at(0, 8), at(0, 9, 30))]
+
+
+def test_forecast_is_the_likely_date_without_the_production_buffer():
+    """The production buffer is the promise's reserve: the forecast leaves it out, so a line is
+    at risk when its plan no longer fits even with the reserve used up."""
+    snap = plant(free_qty={LEG: 8, TOP: 2}, production_buffer_days=2)
+    promised = Planner(snap).promise(mto(2, "a"))
+    forecast = Planner(snap).forecast(mto(2, "a"))
+    assert forecast.capacity_ready == promised.capacity_ready == at(0, 10)
+    assert (promised.promise_date - forecast.promise_date).days == 2
+    assert "production reliability buffer" in promised.explanation
+    assert "production reliability buffer" not in forecast.explanation

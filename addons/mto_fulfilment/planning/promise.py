@@ -91,6 +91,8 @@ class Planner:
         self._products: dict[int, Product] = {}  # per-forecast overrides of snapshot products
         self._held: dict[tuple[int, int], list] = {}  # per-forecast: the line's booked slots
         self._done: dict[tuple[int, int], int] = {}  # per-forecast: its work orders already done
+        self._own: dict[int, float] = {}  # per-forecast: its order stock, no other order's to take
+        self._likely = False  # forecasting: the likely date, without the promise's reserves
 
     # --- public -----------------------------------------------------------------------
 
@@ -107,8 +109,10 @@ class Planner:
     def forecast(self, line: LineRequest, holdings: Holdings | None = None) -> LineResult:
         """Re-plan a confirmed line with what it holds given back first; leaves no trace.
 
-        Its own bookings become free, its order stock available, its own moves leave the
-        projected stock, and components it already buys arrive as their purchase orders say.
+        Its own bookings become free, its order stock is its own (taken first, before any other
+        stock or supply, whatever other orders are projected to need: pegged, nobody else can
+        reserve it), its own moves leave the projected stock, and components it already buys
+        arrive as their purchase orders say.
         Every line of a batch is forecast against the same unchanged state, so a line's forecast
         does not depend on the other lines re-planned with it.
         """
@@ -119,18 +123,21 @@ class Planner:
                 self._give_back(holdings)
                 self._held = {key: sorted(slots, key=lambda s: s[1]) for key, slots in holdings.slots.items()}
                 self._done = dict(holdings.done)
-            # the likely date: each purchase at the per-receipt buffer (the promise may hold more)
+                self._own = {pid: qty for pid, qty in holdings.stock.items() if qty > EPS}
+            # the likely date: each purchase at the per-receipt buffer and no production buffer.
+            # Those are the promise's reserve against noise: a line is at risk when its plan no
+            # longer fits even with the reserve used, not when the statistic has grown since
+            self._likely = True
             return self._run(line, per_order=False)
         finally:
             self._journal.rollback(0)
-            self._held, self._done = {}, {}
+            self._held, self._done, self._own, self._likely = {}, {}, {}, False
 
     def _give_back(self, holdings: Holdings) -> None:
         for wc_id, intervals in holdings.booked.items():
             self._board.release(wc_id, intervals)
-        for product_id in holdings.stock.keys() | holdings.demand.keys() | holdings.supply.keys():
-            changes = [(self.now, holdings.stock.get(product_id, 0.0))]
-            changes += holdings.demand.get(product_id, [])
+        for product_id in holdings.demand.keys() | holdings.supply.keys():
+            changes = list(holdings.demand.get(product_id, []))
             changes += [(when, -qty) for when, qty in holdings.supply.get(product_id, [])]
             self._ledger.adjust(product_id, changes)
         for product_id, arrival in holdings.purchases.items():
@@ -262,7 +269,11 @@ class Planner:
     def _made_lead(self) -> timedelta:
         """What is added to goods made for a line before they can ship."""
         snap = self.snapshot
-        return timedelta(days=snap.manufacturing_lead_days + snap.production_buffer_days)
+        buffer = 0.0 if self._likely else snap.production_buffer_days
+        return timedelta(days=snap.manufacturing_lead_days + buffer)
+
+    def _buffer_fragments(self) -> list[str]:
+        return [] if self._likely else buffer_fragments(self.snapshot)
 
     def _purchase_date(self, product: Product) -> datetime:
         """Days to purchase (RFQ to confirmed order), then the vendor's lead time and its
@@ -296,9 +307,18 @@ class Planner:
     def _source(
         self, product_id: int, qty: float, parent_path: tuple, not_before: datetime
     ) -> Sourcing:
-        """Cover a component need by the earlier of stock/supply and replenishing it."""
+        """Cover a component need from the line's own order stock first, the rest by the earlier
+        of stock/supply and replenishing it."""
         self._product(product_id)
         path = (*parent_path, product_id)
+        own = min(qty, self._own.get(product_id, 0.0))
+        if own > EPS:
+            self._own[product_id] -= own
+            self._journal.record(lambda: self._own.__setitem__(product_id, self._own[product_id] + own))
+            self._record_allocation(Allocation(product_id, own, self.now, "stock", path))
+            qty -= own
+            if qty <= EPS:
+                return Sourcing(product_id, own, self.now, "stock")
         covered = self._ledger.earliest_cover(product_id, qty)
         if covered is not None and covered <= self.now:
             return self._take(product_id, qty, covered, path)
@@ -431,7 +451,7 @@ class Planner:
             fragments = production_fragments(snap, prod)
             if not fragments:
                 fragments = [_("made to order without waiting for material or capacity")]
-            fragments += buffer_fragments(snap)
+            fragments += self._buffer_fragments()
             return _Part(
                 prod.material_ready,
                 ready,
@@ -494,7 +514,7 @@ class Planner:
                 _("%(product)s is not covered by stock or planned supply, so it will be made")
                 % {"product": name},
                 *production_fragments(snap, prod),
-                *buffer_fragments(snap),
+                *self._buffer_fragments(),
             ]
             return _Part(
                 prod.material_ready,
