@@ -128,7 +128,7 @@ class Planner:
             # Those are the promise's reserve against noise: a line is at risk when its plan no
             # longer fits even with the reserve used, not when the statistic has grown since
             self._likely = True
-            return self._run(line, per_order=False)
+            return self._run(line)
         finally:
             self._journal.rollback(0)
             self._held, self._done, self._own, self._likely = {}, {}, {}, False
@@ -154,11 +154,11 @@ class Planner:
                 self._products[product_id] = dataclasses.replace(product, purchase_delay_days=days)
                 self._journal.record(lambda pid=product_id: self._products.pop(pid, None))
 
-    def _run(self, line: LineRequest, per_order: bool = True) -> LineResult:
+    def _run(self, line: LineRequest) -> LineResult:
         self._bookings, self._allocations = [], []
         mark = self._journal.mark()
         part = self._serve(line)
-        raised = self._order_vendor_buffers() if per_order else {}
+        raised = {} if self._likely else self._order_vendor_buffers()
         if raised:
             # the line buys several components: planned again, counting on each vendor at the
             # percentile that brings all of them in time (the first plan is undone)
