@@ -141,16 +141,21 @@ def test_a_slot_that_still_holds_is_kept_as_booked():
     assert [(b.start, b.end) for b in same.bookings] == [held]
 
 
-def test_a_slot_before_the_material_is_ready_is_replanned():
-    """The legs are bought (ready Saturday): Monday's slot cannot hold, the table is re-planned
-    from when the legs come, in the first free slot."""
+def test_a_slot_before_the_material_is_ready_keeps_its_place():
+    """The legs are bought (ready Saturday): Monday's slot cannot hold. The Assembly Line is
+    booked solid next Monday and Tuesday; the late table keeps its place in the queue (as the
+    re-plan of late work keeps it), next Monday 08-09, not after Tuesday's work."""
     held = (at(0, 10), at(0, 11))
     snap = plant(free_qty={TOP: 1})
+    snap.workcenters[ASSEMBLY] = dataclasses.replace(
+        snap.workcenters[ASSEMBLY], booked=[held, (at(7, 8), at(8, 17))])
     planner = Planner(snap)
     result = planner.forecast(mto(1, "a"), Holdings(booked={ASSEMBLY: [held]},
                                                     slots={(TABLE, 100): [(ASSEMBLY, *held, None)]}))
     assert result.material_ready == at(5, 8)
     assert [(b.start, b.end) for b in result.bookings] == [(at(7, 8), at(7, 9))]
+    replanned = planner.forecast(mto(1, "a"), Holdings(booked={ASSEMBLY: [held]}))
+    assert [(b.start, b.end) for b in replanned.bookings] == [(at(9, 8), at(9, 9))]
 
 
 def test_work_already_done_is_not_planned_again():
@@ -203,3 +208,20 @@ def test_forecast_is_the_likely_date_without_the_production_buffer():
     assert (promised.promise_date - forecast.promise_date).days == 2
     assert "production reliability buffer" in promised.explanation
     assert "production reliability buffer" not in forecast.explanation
+
+
+def test_a_passed_slot_kept_for_late_material_runs_first_when_the_material_comes():
+    """Line A's table kept its slot of last Friday 10-11 (its legs were late; they now come on
+    Saturday). The Assembly Line is booked solid next Monday and Tuesday: the shop floor runs the
+    overdue table first, next Monday 08-09, not after Tuesday's work as a new plan would."""
+    held = (at(-3, 10), at(-3, 11))
+    snap = plant(free_qty={TOP: 1})
+    snap.workcenters[ASSEMBLY] = dataclasses.replace(snap.workcenters[ASSEMBLY], booked=[(at(7, 8), at(8, 17))])
+    planner = Planner(snap)
+    result = planner.forecast(mto(1, "a"), Holdings(slots={(TABLE, 100): [(ASSEMBLY, *held, None)]}))
+    assert result.material_ready == at(5, 8)
+    assert [(b.start, b.end) for b in result.bookings] == [(at(7, 8), at(7, 9))]
+    assert result.capacity_ready == at(7, 9)
+    assert result.bottleneck.kind != "workcenter"
+    replanned = planner.forecast(mto(1, "a"))
+    assert [(b.start, b.end) for b in replanned.bookings] == [(at(9, 8), at(9, 9))]

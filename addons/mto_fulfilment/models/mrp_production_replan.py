@@ -3,12 +3,13 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_datetime
 
 _logger = logging.getLogger(__name__)
 
 
 class MrpProduction(models.Model):
-    """Late work is re-planned where promises counted it, not run in front of promised work."""
+    """Work whose components are late is re-planned where it can still be in time, or keeps its place."""
 
     _inherit = "mrp.production"
 
@@ -17,17 +18,17 @@ class MrpProduction(models.Model):
         """Re-plan the planned, not started manufacturing orders whose booked start has come while
         their components are still missing (late purchase, late sub-assembly).
 
-        Left as it is, such an order's slot passes unused, and when its components arrive its
-        work orders are the earliest planned on the shop floor's list: they run first and push
-        every order planned after them, promised ones included. A promise, though, counts late
-        work in the first free working time (`mto.promise._work_beyond_bookings`). Re-planning
-        makes the shop floor's plan the same: the order's work orders that can no longer keep
-        their slot get the first free ones from when its components are expected (their forecast
-        date; with no known date, from the same time the next day), or go ahead of work that can
-        wait (`_mto_replan_from`), and the order lines
-        planned on those work centers are re-promised as for any capacity taken. Orders whose
-        components are there but whose work center is behind keep their place in the queue.
-        Runs from an hourly cron; `limit` bounds one run.
+        From when the components are expected (their forecast date; with no known date, the same
+        time the next day), the order's work orders that can no longer keep their slot take the
+        first free one where it is still in time for the order's next booked slot, or go ahead of
+        work that can wait (`_mto_replan_from`; the order lines planned on those work centers are
+        re-promised as for any capacity taken). Where neither is possible they keep their passed
+        slot: the shop floor runs them first when the components come, as it would run any
+        overdue work, and the orders booked after them (promised later, with their buffers)
+        absorb a delay of the late work's duration, instead of the late order losing the weeks
+        of a bottleneck's queue. The order's start moves to the components' date, so the cron
+        looks at it again only then. Orders whose components are there but whose work center is
+        behind keep their place in the queue. Runs from an hourly cron; `limit` bounds one run.
         """
         now = fields.Datetime.now()
         productions = self.search([
@@ -61,37 +62,59 @@ class MrpProduction(models.Model):
         """Book this order's open work orders again from `start`, in operation sequence.
 
         A work order whose booked slot still starts after `start` and after its predecessor's new
-        end keeps it (its place in that work center's queue); the others are planned by Odoo
-        (`mrp.workorder._plan_workorder`: the first free slot after the order's start and their
-        predecessors, on their work center or an alternative, whichever ends first). Where that
-        slot ends too late for the next booked slot that can still hold (or the order's finish),
-        the work order goes ahead of work that can wait for it (`_mto_plan_ahead`): a late
-        component costs the order the time it is late, not a place at the end of a long queue.
+        end keeps it (its place in that work center's queue). The others take Odoo's first free
+        slot (`mrp.workorder._plan_workorder`: after the order's start and their predecessors, on
+        their work center or an alternative, whichever ends first) when it ends in time for the
+        next booked slot that can still hold (or the order's booked finish). Otherwise they go
+        ahead of work that can wait for them (`_mto_plan_ahead`), and where nobody in the way
+        has slack they keep their passed slot: they are the overdue work the shop floor runs
+        first when the components come, ahead of work booked after them (whose orders were
+        promised later), instead of going to the end of a queue weeks long. The order's start
+        is then its components' date (the cron looks at it again only after that), its finish
+        that date plus the kept work.
         """
         self.ensure_one()
         _logger.info("MTO: re-planning %s from %s (components missing at its booked start)", self.name, start)
         booked_end = self.date_finished
-        # Odoo plans a work order from the order's start: the components' date
-        self.with_context(force_date=True).date_start = start
-        cursor = start
+        cursor, kept_names = start, []
         todo = self.workorder_ids.filtered(lambda w: w.state in ("ready", "blocked")).sorted(
             lambda w: (w.operation_id.sequence, w.id))
         for index, workorder in enumerate(todo):
             leave = workorder.leave_id
-            if not (leave and leave.date_from >= cursor):
-                # done in time for the next booked slot that can still hold, or else the order's
-                # booked finish
-                holding = todo[index + 1:].leave_id.filtered(lambda le, c=cursor: le.date_from >= c)
-                before = min(holding.mapped("date_from"), default=booked_end)
-                leave.unlink()
-                if not (before and workorder._mto_plan_ahead(cursor, before)):
-                    workorder._plan_workorder()
+            if leave and leave.date_from >= cursor:
+                cursor = leave.date_to
+                continue
+            # done in time for the next booked slot that can still hold, or else the order's
+            # booked finish
+            holding = todo[index + 1:].leave_id.filtered(lambda le, c=cursor: le.date_from >= c)
+            before = min(holding.mapped("date_from"), default=booked_end)
+            kept = leave and (leave.date_from, leave.date_to)
+            leave.unlink()
+            # Odoo plans a work order from the order's start (and its predecessors' ends)
+            self.with_context(force_date=True).date_start = cursor
+            first_free = workorder._mto_first_free_end(cursor)
+            if before and first_free and first_free > before and not workorder._mto_plan_ahead(cursor, before) \
+                    and kept:
+                # the same slot as before: no capacity taken, nothing re-promised
+                workorder.with_context(bypass_duration_calculation=True, mto_booking=True).write(
+                    {"date_start": kept[0], "date_finished": kept[1]})
+                cursor += kept[1] - kept[0]
+                kept_names.append(workorder.display_name)
+                continue
+            if not workorder.leave_id:
+                workorder._plan_workorder()
             cursor = workorder.leave_id.date_to or cursor
         leaves = self.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id
         if leaves:
-            vals = {"date_start": min(leaves.mapped("date_from")), "date_finished": max(leaves.mapped("date_to"))}
+            vals = {"date_start": max(start, min(leaves.mapped("date_from"))),
+                    "date_finished": max(cursor, max(leaves.mapped("date_to")))}
             if self.mto_date_planned_finished:
                 # the production reliability buffer measures the plant against its plan: this
                 # order's lateness from here on, not the components' (the vendor buffer's part)
                 vals["mto_date_planned_finished"] = vals["date_finished"]
             self.with_context(force_date=True).write(vals)
+        if kept_names:
+            self.message_post(body=self.env._(
+                "Components late (expected %(date)s): %(wos)s keep their place and run first when they "
+                "come; the work centers have no free slot in time and nobody in the way can wait.",
+                date=format_datetime(self.env, start), wos=", ".join(kept_names)))

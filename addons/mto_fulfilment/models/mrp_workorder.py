@@ -52,6 +52,20 @@ class MrpWorkorder(models.Model):
             lambda w: w.state not in ("done", "cancel") and w.leave_id).mapped("leave_id.date_from")
         return min(starts) if starts else self.leave_id.date_to
 
+    def _mto_first_free_end(self, start):
+        """End of the slot Odoo's `_plan_workorder` would give this unplanned work order from
+        `start`: the first free one on its work center or an alternative, whichever ends first
+        (None when none is free within Odoo's planning horizon)."""
+        self.ensure_one()
+        ends = []
+        for workcenter in self.workcenter_id | self.workcenter_id.alternative_workcenter_ids:
+            duration = self.duration_expected if workcenter == self.workcenter_id else \
+                self._get_duration_expected(alternative_workcenter=workcenter)
+            date_from, date_to = workcenter._get_first_available_slot(start, duration)
+            if date_from:   # else date_to is Odoo's message saying why not
+                ends.append(date_to)
+        return min(ends, default=None)
+
     def _mto_plan_ahead(self, start, before, push=True):
         """Book this unplanned work order on its work center from `start`, ahead of booked work
         that can wait, so that it ends before `before` where Odoo's first free slot would not.

@@ -417,25 +417,31 @@ class Planner:
     def _held_slot(
         self, op: Operation, product_id: int, qty: float, bom_qty: float, earliest: datetime
     ) -> Slot | None:
-        """The first slot a confirmed line still holds for ``op`` that ends after ``earliest``
-        (taken: journaled), kept where the plan put it, as the shop floor keeps it: an operation
+        """The first slot a confirmed line still holds for ``op`` (taken: journaled), kept where
+        the plan put it, as the shop floor keeps it: an operation
         that can start only later (its previous one ran long) starts then and pushes its slot by
         that much, and one now expected to take longer runs over its end. A slot over before the
-        operation can start is not kept: the operation is planned again in the first free time."""
+        operation can start (its components or previous operation late) keeps its place too, as
+        the re-plan of late work (`mrp.production._mto_replan_from`) and the shop floor keep it:
+        it runs first when it can start, for its duration, ahead of the work booked then (or in a
+        free slot still in time for the order's next one, which ends no later)."""
         held = self._held.get((product_id, op.id))
-        for index, (wc_id, start, end, minutes) in enumerate(held or ()):
-            if end <= earliest:
-                continue
-            entry = held.pop(index)
-            self._journal.record(lambda h=held, i=index, e=entry: h.insert(i, e))
-            if minutes is None:
-                minutes = operation_minutes(op, self._board.workcenter(wc_id), product_id, qty, bom_qty)
-            timeline = self._board.timeline(wc_id)
-            begin = max(start, earliest)
-            length = max(timeline.worked(end) - timeline.worked(start), minutes_to_timedelta(minutes))
-            finish = timeline.add_working(begin, length) or end
-            return Slot(wc_id, begin, max(end, finish), begin - earliest)
-        return None
+        if not held:
+            return None
+        entry = held.pop(0)
+        self._journal.record(lambda: held.insert(0, entry))
+        wc_id, start, end, minutes = entry
+        if minutes is None:
+            minutes = operation_minutes(op, self._board.workcenter(wc_id), product_id, qty, bom_qty)
+        timeline = self._board.timeline(wc_id)
+        begin = max(start, earliest)
+        wait = begin - earliest
+        if end <= earliest:
+            # from the first working instant it can start (no wait for capacity)
+            begin = timeline.start_at(timeline.worked(begin)) or begin
+        length = max(timeline.worked(end) - timeline.worked(start), minutes_to_timedelta(minutes))
+        finish = timeline.add_working(begin, length) or end
+        return Slot(wc_id, begin, max(end, finish), wait)
 
     # --- strategies ----------------------------------------------------------------------
 

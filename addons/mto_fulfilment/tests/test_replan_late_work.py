@@ -155,19 +155,34 @@ class TestReplanLateWork(PromiseCase):
         self.assertEqual(self.slot(late.workorder_ids.sorted("sequence")[0]),
                          (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 12, 0)))
 
-    def test_work_without_slack_is_not_moved(self):
-        """O's Inspect comes right after its Assemble (Tuesday 13-14): O cannot wait. L takes
-        Assembly's first free slot, 13-17, and its Inspect goes after that: Wednesday 08-09."""
+    def test_late_work_without_room_keeps_its_place(self):
+        """O's Inspect comes right after its Assemble (Tuesday 13-14): O cannot wait, and Odoo's
+        first free Assembly slot (13-17) ends after L's Inspect slot. L does not go to the end of
+        the queue: its Assemble keeps its passed slot (Friday 08-12), overdue work the shop floor
+        runs first when the panels come, and its Inspect keeps Tuesday 13-14. L now starts when
+        its panels come, Tuesday 08:00, and finishes at 14:00; O's plan is not touched. The cron
+        does not look at L again before Tuesday 08:00."""
         late, other = self.late_and_other(datetime(2026, 12, 8, 13, 0))
         other_slots = [self.slot(w) for w in other.workorder_ids.sorted("sequence")]
+        assemble, inspect = late.workorder_ids.sorted("sequence")
         with freeze_time(NOW):
             self.env["mrp.production"]._mto_cron_replan_late_work()
         self.assertEqual([self.slot(w) for w in other.workorder_ids.sorted("sequence")], other_slots)
-        assemble, inspect = late.workorder_ids.sorted("sequence")
-        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 17, 0)))
-        self.assertEqual(self.slot(inspect), (datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 9, 0)))
+        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 4, 8, 0), datetime(2026, 12, 4, 12, 0)))
+        self.assertEqual(self.slot(inspect), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0)))
+        self.assertEqual((late.date_start, late.date_finished),
+                         (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 14, 0)))
+        self.assertTrue(late.is_planned)
+        self.assertIn("keep their place", late.message_ids[0].body)
+        self.assertIn(assemble.display_name, late.message_ids[0].body)
+        with freeze_time("2026-12-07 09:00:00"):
+            self.assertFalse(self.env["mrp.production"].search([("id", "=", late.id), ("date_start", "<", NOW)]))
 
-    def test_production_waiting_for_components_is_replanned_from_their_arrival(self):
+    def test_production_waiting_for_components_keeps_its_place(self):
+        """L (one work order, 4 h) was booked Friday 08-12 and its panels come on Wednesday 08:00.
+        Its booked finish has passed: no slot can be in time, so it keeps its place and runs
+        first when the panels come; its start is then, its finish 4 hours later. R, whose panels
+        are there, keeps its place too."""
         self.panels_from_stock()
         with freeze_time("2026-12-04 08:00:00"):
             late = self.planned_production(2)
@@ -182,18 +197,12 @@ class TestReplanLateWork(PromiseCase):
         with freeze_time(NOW):
             self.book(datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 9, 0))
             self.env["mrp.production"]._mto_cron_replan_late_work()
-        # 240 min from Wednesday 09:00: 09-12 + 13-14
         leave = late.workorder_ids.leave_id
-        self.assertEqual((leave.date_from, leave.date_to), (datetime(2026, 12, 9, 9, 0), datetime(2026, 12, 9, 14, 0)))
+        self.assertEqual((leave.date_from, leave.date_to), (datetime(2026, 12, 4, 8, 0), datetime(2026, 12, 4, 12, 0)))
         self.assertEqual((late.date_start, late.date_finished),
-                         (datetime(2026, 12, 9, 9, 0), datetime(2026, 12, 9, 14, 0)))
+                         (datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 12, 0)))
         self.assertTrue(late.is_planned)
-        # its components are here: it keeps its place in the queue
         self.assertEqual((ready.workorder_ids.date_start, ready.workorder_ids.date_finished), ready_slot)
-        # nothing more to do an hour later
-        with freeze_time("2026-12-07 09:00:00"):
-            self.env["mrp.production"]._mto_cron_replan_late_work()
-        self.assertEqual(late.workorder_ids.leave_id.date_from, datetime(2026, 12, 9, 9, 0))
 
     def test_later_work_orders_keep_slots_that_still_hold(self):
         """Assemble (Assembly) then Inspect (Quality, 60 min): Inspect was booked Friday 11th 08-09
@@ -245,7 +254,8 @@ class TestReplanLateWork(PromiseCase):
     def test_production_odoo_cannot_plan_is_left_as_it_was(self):
         """Assembly has no free slot in the 14 days Odoo searches (one planning iteration) from
         Wednesday: Odoo cannot plan A; A keeps its booking, the warning says so, and B (on
-        another work center) is still re-planned in the same run."""
+        another work center) is still re-planned in the same run (it keeps its passed slot and starts
+        when the panels come)."""
         self.panels_from_stock()
         other_center = self.env["mrp.workcenter"].create({
             "name": "Assembly 2", "resource_calendar_id": self.calendar.id, "time_efficiency": 100,
@@ -265,6 +275,8 @@ class TestReplanLateWork(PromiseCase):
         self.assertEqual((first.date_start, first.workorder_ids.leave_id.date_from,
                           first.workorder_ids.leave_id.date_to), booked)
         self.assertEqual((second.workorder_ids.date_start, second.workorder_ids.date_finished),
+                         (datetime(2026, 12, 4, 13, 0), datetime(2026, 12, 4, 15, 0)))
+        self.assertEqual((second.date_start, second.date_finished),
                          (datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 10, 0)))
 
     def test_started_production_is_not_replanned(self):
