@@ -90,8 +90,6 @@ class MrpProduction(models.Model):
             before = min(holding.mapped("date_from"), default=booked_end)
             kept = leave and (leave.date_from, leave.date_to)
             leave.unlink()
-            # Odoo plans a work order from the order's start (and its predecessors' ends)
-            self.with_context(force_date=True).date_start = cursor
             first_free = workorder._mto_first_free_end(cursor)
             if before and first_free and first_free > before and not workorder._mto_plan_ahead(cursor, before) \
                     and kept:
@@ -102,6 +100,9 @@ class MrpProduction(models.Model):
                 kept_names.append(workorder.display_name)
                 continue
             if not workorder.leave_id:
+                # Odoo plans a work order from the order's start (and its predecessors' ends)
+                if self.date_start != cursor:
+                    self.with_context(force_date=True).date_start = cursor
                 workorder._plan_workorder()
             cursor = workorder.leave_id.date_to or cursor
         leaves = self.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id
