@@ -88,11 +88,11 @@ class MrpProduction(models.Model):
             # booked finish
             holding = todo[index + 1:].leave_id.filtered(lambda le, c=cursor: le.date_from >= c)
             before = min(holding.mapped("date_from"), default=booked_end)
-            kept = leave and (leave.date_from, leave.date_to)
+            kept = (leave.date_from, leave.date_to) if leave else None
             leave.unlink()
             first_free = workorder._mto_first_free_end(cursor)
-            if before and first_free and first_free > before and not workorder._mto_plan_ahead(cursor, before) \
-                    and kept:
+            too_late = before and first_free and first_free > before
+            if too_late and not workorder._mto_plan_ahead(cursor, before) and kept:
                 # the same slot as before: no capacity taken, nothing re-promised
                 workorder.with_context(bypass_duration_calculation=True, mto_booking=True).write(
                     {"date_start": kept[0], "date_finished": kept[1]})

@@ -66,29 +66,27 @@ class MrpWorkorder(models.Model):
                 ends.append(date_to)
         return min(ends, default=None)
 
-    def _mto_plan_ahead(self, start, before, push=True):
+    def _mto_plan_ahead(self, start, before):
         """Book this unplanned work order on its work center from `start`, ahead of booked work
-        that can wait, so that it ends before `before` where Odoo's first free slot would not.
+        that can wait, so that it ends before `before`; for when Odoo's first free slot would
+        not (`_mto_first_free_end`, checked by the caller).
 
         Only work orders of other orders, not started, make way, each only as far as its slack
         goes: it must still end before the work orders waiting for it begin (`_mto_need_by`),
-        so no order's booked finish, and no promise, moves; a last operation never moves. With
-        `push`, the ones in the way move right in their queue order; otherwise (and when that
-        fails) one of them with room to spare gives its slot and takes the first free one after
-        it. Returns whether it booked (nothing is written otherwise).
+        so no order's booked finish, and no promise, moves; a last operation never moves. The
+        ones in the way move right in their queue order; when that fails, one of them with room
+        to spare gives its slot and takes the first free one after it. Returns whether it booked
+        (nothing is written otherwise).
         """
         self.ensure_one()
         workcenter = self.workcenter_id
-        free_from, free_to = workcenter._get_first_available_slot(start, self.duration_expected)
-        if free_from and free_to <= before:
-            return False   # Odoo's first free slot will do
         movable = self.search([
             ("workcenter_id", "=", workcenter.id), ("id", "!=", self.id),
             ("production_id", "!=", self.production_id.id),
             ("state", "in", ("ready", "blocked")), ("time_ids", "=", False),
             ("leave_id", "!=", False), ("date_finished", ">", start), ("date_start", "<", before),
         ], order="date_start, id")
-        moves = (push and self._mto_push_aside(movable, start, before)) or self._mto_swap(movable, start, before)
+        moves = self._mto_push_aside(movable, start, before) or self._mto_swap(movable, start, before)
         if not moves:
             return False
         (date_from, date_to), moved = moves[0], moves[1:]

@@ -178,6 +178,23 @@ class TestReplanLateWork(PromiseCase):
         with freeze_time("2026-12-07 09:00:00"):
             self.assertFalse(self.env["mrp.production"].search([("id", "=", late.id), ("date_start", "<", NOW)]))
 
+    def test_late_work_takes_a_free_alternative_in_time(self):
+        """As above, but Assembly has an alternative, Assembly 2, free on Tuesday: Odoo's first
+        free slot there (08-12) is in time for L's Inspect, so L's Assemble takes it instead of
+        keeping its passed slot."""
+        late, other = self.late_and_other(datetime(2026, 12, 8, 13, 0))
+        alternative = self.env["mrp.workcenter"].create({
+            "name": "Assembly 2", "resource_calendar_id": self.calendar.id, "time_efficiency": 100,
+            "time_start": 0, "time_stop": 0})
+        self.assembly.alternative_workcenter_ids = alternative
+        with freeze_time(NOW):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        assemble, inspect = late.workorder_ids.sorted("sequence")
+        self.assertEqual(assemble.workcenter_id, alternative)
+        self.assertEqual(self.slot(assemble), (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 12, 0)))
+        self.assertEqual(self.slot(inspect), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0)))
+        self.assertNotIn("keep their place", late.message_ids[0].body or "")
+
     def test_production_waiting_for_components_keeps_its_place(self):
         """L (one work order, 4 h) was booked Friday 08-12 and its panels come on Wednesday 08:00.
         Its booked finish has passed: no slot can be in time, so it keeps its place and runs
