@@ -86,3 +86,21 @@ def test_ground_truth_names_the_root_material_wait():
         "material: sub-assembly late (its own queue or work)": 1,
     }
     assert rep["on_time_lines_flagged_at_risk"] == {"flagged": 1, "of": 1}
+
+
+def test_perfect_promise_shows_what_any_promise_could_reach():
+    """Orders shipped 20, 30, 40 and 50 days after they were placed, all on time: plain Odoo needs
+    50 days for every one of them; promising each its real ship day has a median of 35 days,
+    30 % shorter. Ours (median 45) is 10 % shorter."""
+    lines = {
+        str(i): _line(f"S{i}", "measured", "2025-04-01", promise, ship, "2025-04-15")
+        for i, (promise, ship) in enumerate([("2025-04-26", "2025-04-21"), ("2025-05-11", "2025-05-01"),
+                                             ("2025-05-21", "2025-05-11"), ("2025-05-21", "2025-05-21")])
+    }
+    rep = build_report(_result(lines))
+    plain = rep["plain_odoo"]
+    assert rep["on_time"]["share"] == 1.0 and plain["lead_needed_for_same_on_time_share"] == 50
+    assert rep["promised_lead_days"]["median"] == 45
+    assert abs(plain["our_median_shorter_by"] - 0.1) < 1e-9
+    assert plain["median_lead_if_promised_the_ship_day"] == 35
+    assert abs(plain["shorter_by_if_promised_the_ship_day"] - 0.3) < 1e-9
