@@ -113,7 +113,11 @@ class MrpProduction(models.Model):
                 # the production reliability buffer measures the plant against its plan: this
                 # order's lateness from here on, not the components' (the vendor buffer's part)
                 vals["mto_date_planned_finished"] = vals["date_finished"]
-            self.with_context(force_date=True).write(vals)
+            # only what changed: a production's dates are written through to its moves, and every
+            # move date written recomputes the stored forecasts of the products' reordering rules
+            vals = {name: value for name, value in vals.items() if self[name] != value}
+            if vals:
+                self.with_context(force_date=True).write(vals)
         if kept_names:
             self.message_post(body=self.env._(
                 "Components late (expected %(date)s): %(wos)s keep their place and run first when they "
