@@ -280,8 +280,8 @@ def render_table(rep):
         ("Our median promise shorter by", _fmt(pl["our_median_shorter_by"], True)),
         ("Perfect promise (each order's real ship day) shorter by",
          f"{_fmt(pl.get('shorter_by_if_promised_the_ship_day'), True)} (median "
-         f"{_fmt(pl.get('median_lead_if_promised_the_ship_day'), unit=' d')}: the most any promise could "
-         f"reach on this plant)"),
+         f"{_fmt(pl.get('median_lead_if_promised_the_ship_day'), unit=' d')}: about the most any promise "
+         f"can reach at this share on this plant)"),
         ("Order-to-dispatch, median / p90",
          f"{_fmt(rep['order_to_dispatch_days']['median'], unit=' d')} / "
          f"{_fmt(rep['order_to_dispatch_days']['p90'], unit=' d')} ({rep['order_to_dispatch_days']['n']} orders)"),
