@@ -168,6 +168,7 @@ def build_report(result):
         if rc["late_workdays"] or rc["short"]:
             late_receipt_lines.update(rc["sale_lines"])
     causes, truth, warned, warn_days = Counter(), Counter(), 0, []
+    line_id = {id(rec): int(lid) for lid, rec in lines.items()}
     late_line_details = []
     for r in due:
         if r["on_time"]:
@@ -175,8 +176,7 @@ def build_report(result):
         for rec in r["late_lines"]:
             cause = classify_cause(rec.get("risk_cause") or rec.get("final_risk_cause"))
             causes[cause or "not flagged at risk (re-promise lag or missed)"] += 1
-            lid = next(k for k, v in lines.items() if v is rec)
-            truth[_ground_truth(rec, result["productions"], int(lid) in late_receipt_lines)] += 1
+            truth[_ground_truth(rec, result["productions"], line_id[id(rec)] in late_receipt_lines)] += 1
             if rec["first_risk_day"] and rec["first_risk_day"] <= rec["promise"]:
                 warned += 1
                 warn_days.append((_d(rec["promise"]) - _d(rec["first_risk_day"])).days)
