@@ -88,18 +88,17 @@ class MrpProduction(models.Model):
             # booked finish
             holding = todo[index + 1:].leave_id.filtered(lambda le, c=cursor: le.date_from >= c)
             before = min(holding.mapped("date_from"), default=booked_end)
-            kept = (leave.date_from, leave.date_to) if leave else None
-            leave.unlink()
+            # its own passed slot is not counted in the searches: it is what may give way
             first_free = workorder._mto_first_free_end(cursor)
             too_late = before and first_free and first_free > before
-            if too_late and not workorder._mto_plan_ahead(cursor, before) and kept:
-                # the same slot as before: no capacity taken, nothing re-promised
-                workorder.with_context(bypass_duration_calculation=True, mto_booking=True).write(
-                    {"date_start": kept[0], "date_finished": kept[1]})
-                cursor += kept[1] - kept[0]
+            booked_ahead = too_late and workorder._mto_plan_ahead(cursor, before)
+            if too_late and not booked_ahead and leave:
+                # keeps its slot as it is: no capacity taken, nothing re-promised, nothing written
+                cursor += leave.date_to - leave.date_from
                 kept_names.append(workorder.display_name)
                 continue
-            if not workorder.leave_id:
+            if not booked_ahead:
+                leave.unlink()
                 # Odoo plans a work order from the order's start (and its predecessors' ends)
                 if self.date_start != cursor:
                     self.with_context(force_date=True).date_start = cursor

@@ -53,23 +53,25 @@ class MrpWorkorder(models.Model):
         return min(starts) if starts else self.leave_id.date_to
 
     def _mto_first_free_end(self, start):
-        """End of the slot Odoo's `_plan_workorder` would give this unplanned work order from
-        `start`: the first free one on its work center or an alternative, whichever ends first
-        (None when none is free within Odoo's planning horizon)."""
+        """End of the slot Odoo's `_plan_workorder` would give this work order, re-planned, from
+        `start`: the first free one on its work center or an alternative, whichever ends first,
+        its own booking not counted (None when none is free within Odoo's planning horizon)."""
         self.ensure_one()
         ends = []
         for workcenter in self.workcenter_id | self.workcenter_id.alternative_workcenter_ids:
             duration = self.duration_expected if workcenter == self.workcenter_id else \
                 self._get_duration_expected(alternative_workcenter=workcenter)
-            date_from, date_to = workcenter._get_first_available_slot(start, duration)
+            date_from, date_to = workcenter._get_first_available_slot(
+                start, duration, leaves_to_ignore=self.leave_id)
             if date_from:   # else date_to is Odoo's message saying why not
                 ends.append(date_to)
         return min(ends, default=None)
 
     def _mto_plan_ahead(self, start, before):
-        """Book this unplanned work order on its work center from `start`, ahead of booked work
-        that can wait, so that it ends before `before`; for when Odoo's first free slot would
-        not (`_mto_first_free_end`, checked by the caller).
+        """Book this work order on its work center from `start`, ahead of booked work that can
+        wait, so that it ends before `before`; for when Odoo's first free slot would not
+        (`_mto_first_free_end`, checked by the caller). Its own booking, if any, is not counted
+        and gives way to the new one.
 
         Only work orders of other orders, not started, make way, each only as far as its slack
         goes: it must still end before the work orders waiting for it begin (`_mto_need_by`),
@@ -97,6 +99,7 @@ class MrpWorkorder(models.Model):
             workorder.with_context(bypass_duration_calculation=True, mto_booking=True).write(
                 {"date_start": new_from, "date_finished": new_to})
         # Odoo books it (`_set_dates` creates the slot): capacity taken, planned lines re-promised
+        self.leave_id.unlink()
         self.with_context(bypass_duration_calculation=True).write({"date_start": date_from, "date_finished": date_to})
         self._mto_note_plan_ahead(moved)
         return True
@@ -121,9 +124,9 @@ class MrpWorkorder(models.Model):
     def _mto_push_aside(self, movable, start, before):
         """[(from, to) of this one, (work order, from, to) moved...]: `movable` right-shifted."""
         workcenter = self.workcenter_id
-        ignored = movable.leave_id
-        if not ignored:
+        if not movable:
             return None
+        ignored = movable.leave_id | self.leave_id
         date_from, date_to = workcenter._get_first_available_slot(
             start, self.duration_expected, leaves_to_ignore=ignored)
         if not date_from or date_to > before:
@@ -150,11 +153,11 @@ class MrpWorkorder(models.Model):
         for workorder in movable.filtered(lambda w: w.date_start >= start)[:tries]:
             leave = workorder.leave_id
             date_from, date_to = workcenter._get_first_available_slot(
-                leave.date_from, self.duration_expected, leaves_to_ignore=leave)
+                leave.date_from, self.duration_expected, leaves_to_ignore=leave | self.leave_id)
             if not date_from or date_to > before:
                 continue
             new_from, new_to = workcenter._get_first_available_slot(
-                leave.date_from, workorder.duration_expected, leaves_to_ignore=leave,
+                leave.date_from, workorder.duration_expected, leaves_to_ignore=leave | self.leave_id,
                 extra_leaves_slots=[(date_from, date_to)])
             if new_from and new_to <= workorder._mto_need_by():
                 return [(date_from, date_to), (workorder, new_from, new_to)]

@@ -165,9 +165,12 @@ class TestReplanLateWork(PromiseCase):
         late, other = self.late_and_other(datetime(2026, 12, 8, 13, 0))
         other_slots = [self.slot(w) for w in other.workorder_ids.sorted("sequence")]
         assemble, inspect = late.workorder_ids.sorted("sequence")
+        kept_slot = assemble.leave_id
         with freeze_time(NOW):
             self.env["mrp.production"]._mto_cron_replan_late_work()
         self.assertEqual([self.slot(w) for w in other.workorder_ids.sorted("sequence")], other_slots)
+        # the booking itself stays: not removed and written again
+        self.assertEqual(assemble.leave_id, kept_slot)
         self.assertEqual(self.slot(assemble), (datetime(2026, 12, 4, 8, 0), datetime(2026, 12, 4, 12, 0)))
         self.assertEqual(self.slot(inspect), (datetime(2026, 12, 8, 13, 0), datetime(2026, 12, 8, 14, 0)))
         self.assertEqual((late.date_start, late.date_finished),
