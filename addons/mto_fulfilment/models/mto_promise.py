@@ -413,24 +413,36 @@ class MtoPromise(models.AbstractModel):
         """Days the promise adds to goods made for a line: the company's percentile
         (`mto_production_buffer_percentile`, 0: off) of how late its latest
         `mto_production_buffer_orders` done manufacturing orders for order lines (the line's own
-        product, not sub-assemblies: their lateness shows in it) finished against the finish booked
-        at confirmation (`mrp.production.mto_date_planned_finished`); early is 0. One query.
+        product: sub-assemblies' lateness shows in it) finished against the finish booked at
+        confirmation (`mrp.production.mto_date_planned_finished`); early is 0. While fewer than
+        that many have finished (a new company, or the first weeks after installing: made-to-order
+        lead times are weeks long), the latest done sub-assembly orders fill the sample: the same
+        plant's lateness over part of the chain, known weeks sooner, rather than counting on the
+        booked plan as if it never slipped. One query.
         """
         percentile = company.mto_production_buffer_percentile
         if not percentile:
             return 0.0
         self.env["mrp.production"].flush_model(
             ["state", "date_finished", "mto_date_planned_finished", "mto_sale_line_id", "product_id", "company_id"])
+        orders = company.mto_production_buffer_orders or 30
         self.env.cr.execute("""
-            SELECT GREATEST(0, EXTRACT(EPOCH FROM mp.date_finished - mp.mto_date_planned_finished) / 86400.0)
-              FROM mrp_production mp
-              JOIN sale_order_line sol ON sol.id = mp.mto_sale_line_id AND sol.product_id = mp.product_id
-             WHERE mp.state = 'done' AND mp.company_id = %s AND mp.mto_date_planned_finished IS NOT NULL
-                   AND mp.date_finished IS NOT NULL
-             ORDER BY mp.date_finished DESC, mp.id DESC
-             LIMIT %s
-        """, [company.id, company.mto_production_buffer_orders or 30])
-        return percentile_days([float(lateness) for (lateness,) in self.env.cr.fetchall()], percentile)
+            SELECT top, lateness FROM (
+                SELECT sol.product_id = mp.product_id AS top,
+                       GREATEST(0, EXTRACT(EPOCH FROM mp.date_finished - mp.mto_date_planned_finished) / 86400.0)
+                           AS lateness,
+                       ROW_NUMBER() OVER (PARTITION BY sol.product_id = mp.product_id
+                                          ORDER BY mp.date_finished DESC, mp.id DESC) AS n
+                  FROM mrp_production mp
+                  JOIN sale_order_line sol ON sol.id = mp.mto_sale_line_id
+                 WHERE mp.state = 'done' AND mp.company_id = %s AND mp.mto_date_planned_finished IS NOT NULL
+                       AND mp.date_finished IS NOT NULL
+            ) latest WHERE n <= %s ORDER BY n
+        """, [company.id, orders])
+        rows = self.env.cr.fetchall()
+        lateness = [float(value) for top, value in rows if top]
+        lateness += [float(value) for top, value in rows if not top][:orders - len(lateness)]
+        return percentile_days(lateness, percentile)
 
     @staticmethod
     def _warehouse_flows(location):

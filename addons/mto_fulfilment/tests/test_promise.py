@@ -106,6 +106,44 @@ class TestPromise(PromiseCase):
         self.assertEqual((late.order_line.mto_promise_date - base.order_line.mto_promise_date).days, 2)
         self.assertIn("production reliability buffer 2 d", late.order_line.mto_promise_explanation)
 
+    def test_production_buffer_learns_from_sub_assemblies_until_orders_finish(self):
+        """No order's own production has finished yet (a new company; made-to-order lead times are
+        weeks long): a sub-assembly made for an order, booked to finish Monday 12:00, finished
+        Tuesday 20:00 (1.33 days late), so promises add 2 days as in the test above. Once the orders
+        considered (here 1) have finished, on time, only they count: no buffer."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        self.company.write({"mto_production_buffer_percentile": 90, "mto_production_buffer_orders": 1})
+        order = self.quotation()
+        order.action_confirm()
+        line = order.order_line
+        booked = datetime(2026, 12, 7, 12, 0)
+        self.assertEqual(line.mto_production_ids.mto_date_planned_finished, booked)
+        sub_assembly = self.env["mrp.production"].create({"product_id": self.panel.id, "product_qty": 1})
+        sub_assembly.action_confirm()
+        sub_assembly.write({"mto_sale_line_id": line.id, "mto_date_planned_finished": booked})
+
+        def mark_done(production, when):
+            with freeze_time(when):
+                production.action_assign()
+                production.qty_producing = production.product_qty
+                production._set_qty_producing(False)
+                production.move_raw_ids.picked = True
+                production.with_context(skip_consumption=True).button_mark_done()
+            self.assertEqual((production.state, production.date_finished), ("done", when))
+
+        quote = self.quotation()
+        quote.action_mto_promise()
+        self.assertNotIn("reliability buffer", quote.order_line.mto_promise_explanation, "nothing done yet")
+        mark_done(sub_assembly, datetime(2026, 12, 8, 20, 0))
+        quote.action_mto_promise()
+        self.assertIn("production reliability buffer 2 d", quote.order_line.mto_promise_explanation)
+        buffered = quote.order_line.mto_promise_date
+        mark_done(line.mto_production_ids - sub_assembly, booked)
+        quote.action_mto_promise()
+        self.assertNotIn("reliability buffer", quote.order_line.mto_promise_explanation)
+        self.assertEqual((buffered - quote.order_line.mto_promise_date).days, 2)
+
     def test_salesperson_promises_with_purchases_on_the_way(self):
         """A salesperson may not read purchase orders; the promise still counts their dates."""
         purchase = self.env["purchase.order"].create({
