@@ -227,6 +227,7 @@ class MtoPromise(models.AbstractModel):
             free_qty.pop(product.id, None)
             supply.pop(product.id, None)
             demand.pop(product.id, None)
+        buffer_days, buffer_finished = self._production_buffer(company)
         return Snapshot(
             now=now,
             products=snap_products,
@@ -237,7 +238,8 @@ class MtoPromise(models.AbstractModel):
             workcenters=workcenters,
             purchase_lead_days=company.days_to_purchase or 0.0,
             manufacturing_lead_days=0.0,
-            production_buffer_days=self._production_buffer(company),
+            production_buffer_days=buffer_days,
+            production_buffer_finished=buffer_finished,
             order_vendor_percentile=(company.mto_vendor_buffer_percentile or 0.0)
             if company.mto_vendor_buffer_per_order else 0.0,
             security_lead_days=company.security_lead or 0.0,
@@ -419,10 +421,12 @@ class MtoPromise(models.AbstractModel):
         lead times are weeks long), the latest done sub-assembly orders fill the sample: the same
         plant's lateness over part of the chain, known weeks sooner, rather than counting on the
         booked plan as if it never slipped. One query.
+
+        Returns (days, (orders finished, orders considered) when sub-assemblies filled in, else None).
         """
         percentile = company.mto_production_buffer_percentile
         if not percentile:
-            return 0.0
+            return 0.0, None
         self.env["mrp.production"].flush_model(
             ["state", "date_finished", "mto_date_planned_finished", "mto_sale_line_id", "product_id", "company_id"])
         orders = company.mto_production_buffer_orders or 30
@@ -441,8 +445,9 @@ class MtoPromise(models.AbstractModel):
         """, [company.id, orders])
         rows = self.env.cr.fetchall()
         lateness = [float(value) for top, value in rows if top]
-        lateness += [float(value) for top, value in rows if not top][:orders - len(lateness)]
-        return percentile_days(lateness, percentile)
+        finished = len(lateness)
+        lateness += [float(value) for top, value in rows if not top][:orders - finished]
+        return percentile_days(lateness, percentile), ((finished, orders) if len(lateness) > finished else None)
 
     @staticmethod
     def _warehouse_flows(location):

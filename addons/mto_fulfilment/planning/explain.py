@@ -137,7 +137,12 @@ def buffer_fragments(snapshot: Snapshot) -> list[str]:
     """['production reliability buffer 1 d'] when the promise adds one to made goods."""
     if not snapshot.production_buffer_days:
         return []
-    return [_("production reliability buffer %(days)s d") % {"days": _days(snapshot.production_buffer_days)}]
+    days = _days(snapshot.production_buffer_days)
+    if snapshot.production_buffer_finished:
+        done, orders = snapshot.production_buffer_finished
+        return [_("production reliability buffer %(days)s d (%(done)s of the %(orders)s orders it learns "
+                  "from finished so far, sub-assemblies fill in)") % {"days": days, "done": done, "orders": orders}]
+    return [_("production reliability buffer %(days)s d") % {"days": days}]
 
 
 def sentence(parts: list[str], ready: datetime, promise_date: date) -> str:
