@@ -1,6 +1,7 @@
 """Metrics of a simulation run (from its plain-data result only), terminal table, JSON and PNG."""
 import json
 import math
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,12 @@ CAUSES = [  # (category, words in the add-on's mto_risk_cause)
     ("capacity: production running late", ("runs late",)),
     ("stock lost", ("lost",)),
 ]
+
+
+# the promise's explanation names the production reliability buffer it added (the simulation runs
+# in English): "production reliability buffer 6 d"
+BUFFER_FRAGMENT = re.compile(r"production reliability buffer (\d+(?:\.\d+)?) d")
+CONSTANT_BUFFERS = range(31)  # days tried for the smallest constant buffer
 
 
 def _d(value):
@@ -73,7 +80,57 @@ def _ground_truth(rec, productions, late_receipt):
     return "capacity (queue, breakdowns, longer work orders)"
 
 
-def build_report(result):
+def _with_buffer(result, buffered, buffer_of):
+    """`result` with each buffered line promised its unbuffered date plus `buffer_of(line)` days."""
+    lines = dict(result["lines"])
+    for lid, (rec, unbuffered) in buffered.items():
+        lines[lid] = {**rec, "promise": (unbuffered + timedelta(days=buffer_of(rec, unbuffered))).isoformat()}
+    return {**result, "lines": lines}
+
+
+def buffer_what_if(result, target=0.95):
+    """The same run with other production reliability buffers: what the buffer adds, and what the
+    plan leaves to it.
+
+    The buffer only pads a promise made for goods made to order (bookings, plan and shop floor do
+    not see it), so the plant would have run the same with any other buffer: each line's
+    unbuffered promise is its promise less the buffer its explanation names. Reported: no buffer,
+    the smallest constant buffer reaching `target` on-time, and a perfect buffer (each line
+    shipped exactly by its promise, never earlier than unbuffered), each as the on-time share and
+    how much shorter the median promise is than the plain-Odoo lead reaching that share.
+    """
+    buffered = {}
+    for lid, rec in result["lines"].items():
+        match = rec.get("promise") and BUFFER_FRAGMENT.search(rec.get("explanation") or "")
+        if match:
+            buffered[lid] = (rec, _d(rec["promise"]) - timedelta(days=math.ceil(float(match.group(1)))))
+    if not buffered:
+        return None
+
+    def outcome(buffer_of):
+        rep = build_report(_with_buffer(result, buffered, buffer_of), what_if=False)
+        return {"on_time_share": rep["on_time"]["share"],
+                "median_lead_days": rep["promised_lead_days"]["median"],
+                "shorter_than_plain_odoo_by": rep["plain_odoo"]["our_median_shorter_by"]}
+
+    constant = None
+    for days in CONSTANT_BUFFERS:
+        candidate = outcome(lambda _rec, _unbuffered, days=days: days)
+        if (candidate["on_time_share"] or 0.0) >= target - 1e-9:
+            constant = {"days": days, **candidate}
+            break
+
+    def needed(rec, unbuffered):
+        # a line still open keeps the buffer it had: its need is not known
+        if not rec.get("ship_day"):
+            return (_d(rec["promise"]) - unbuffered).days
+        return max(0, (_d(rec["ship_day"]) - unbuffered).days)
+
+    return {"lines": len(buffered), "none": outcome(lambda _rec, _unbuffered: 0),
+            "smallest_constant_reaching_target": constant, "target": target, "perfect": outcome(needed)}
+
+
+def build_report(result, what_if=True):
     end = _d(result["end"])
     lines = result["lines"]
     # ---- per order: all its lines shipped by their promise
@@ -232,6 +289,7 @@ def build_report(result):
         "events": result["events"],
         "errors": len(result["errors"]),
         "runtime_seconds": result.get("runtime_seconds"),
+        "production_buffer_what_if": buffer_what_if(result) if what_if else None,
         "targets": {
             "on_time_95": share is not None and share >= 0.95,
             "promise_25pct_shorter": shorter is not None and shorter >= 0.25,
@@ -295,6 +353,17 @@ def render_table(rep):
          f"{rep['late_lines_warned_before_promise']} of {rep['late_lines']}"
          f" (median {_fmt(rep['warning_days_before_promise_median'], unit=' d')} ahead)"),
     ]
+    wi = rep.get("production_buffer_what_if")
+    if wi:
+        def _outcome(o):
+            return (f"{_fmt(o['on_time_share'], True)} on time, median {_fmt(o['median_lead_days'], unit=' d')}, "
+                    f"{_fmt(o['shorter_than_plain_odoo_by'], True)} shorter")
+        rows.append(("Same run, other production buffers", f"{wi['lines']} lines had one (it only pads their promise)"))
+        rows.append(("  none", _outcome(wi["none"])))
+        const = wi["smallest_constant_reaching_target"]
+        rows.append((f"  smallest constant for {wi['target'] * 100:.0f} %",
+                     f"{const['days']} d: {_outcome(const)}" if const else "none up to 30 d"))
+        rows.append(("  perfect (each line's own need)", _outcome(wi["perfect"])))
     fa = rep["on_time_lines_flagged_at_risk"]
     rows.append(("On-time lines made to order flagged at risk", f"{fa['flagged']} of {fa['of']} (false alarms)"))
     for cause, n in rep["late_causes_addon"].items():

@@ -1,10 +1,13 @@
 """The simulation report judges the orders of the measured weeks only, each once it is due or shipped."""
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sim.report import build_report  # noqa: E402
+from planning.explain import buffer_fragments  # noqa: E402
+
+from sim.report import BUFFER_FRAGMENT, build_report  # noqa: E402
 
 
 def _line(order, window, order_day, promise, ship, plain):
@@ -104,3 +107,39 @@ def test_perfect_promise_shows_what_any_promise_could_reach():
     assert abs(plain["our_median_shorter_by"] - 0.1) < 1e-9
     assert plain["median_lead_if_promised_the_ship_day"] == 35
     assert abs(plain["shorter_by_if_promised_the_ship_day"] - 0.3) < 1e-9
+
+
+def test_buffer_what_if_replays_the_same_plant_with_other_buffers():
+    """Two lines made to order carried a 5-day production buffer, one from stock none: their
+    unbuffered promises are 6 and 16 May. Without a buffer the first (shipped 8 May) is late;
+    2 days are the smallest constant keeping all; the perfect buffer promises 8 and 16 May."""
+    buffered = "Assembly is booked until 2025-05-05; production reliability buffer 5 d; ready ..."
+    lines = {
+        "1": {**_line("S1", "measured", "2025-04-01", "2025-05-11", "2025-05-08", "2025-04-15"),
+              "explanation": buffered},
+        "2": {**_line("S2", "measured", "2025-04-01", "2025-05-21", "2025-05-15", "2025-04-15"),
+              "explanation": buffered},
+        "3": {**_line("S3", "measured", "2025-04-01", "2025-04-05", "2025-04-05", "2025-04-15"),
+              "explanation": "[P] is in stock; ready 2025-04-05, delivered 2025-04-05."},
+    }
+    rep = build_report(_result(lines))
+    assert rep["on_time"]["share"] == 1.0 and rep["promised_lead_days"]["median"] == 40
+    what_if = rep["production_buffer_what_if"]
+    assert what_if["lines"] == 2
+    assert abs(what_if["none"]["on_time_share"] - 2 / 3) < 1e-9
+    assert what_if["smallest_constant_reaching_target"]["days"] == 2
+    assert what_if["smallest_constant_reaching_target"]["on_time_share"] == 1.0
+    assert what_if["smallest_constant_reaching_target"]["median_lead_days"] == 37
+    # plain Odoo needs 44 days (S2 shipped 44 days after its order) for all of them
+    assert what_if["perfect"]["on_time_share"] == 1.0 and what_if["perfect"]["median_lead_days"] == 37
+    assert abs(what_if["perfect"]["shorter_than_plain_odoo_by"] - (1 - 37 / 44)) < 1e-9
+    # the run's own promises are left as they were
+    assert lines["1"]["promise"] == "2025-05-11"
+
+
+def test_buffer_what_if_reads_the_planners_own_wording():
+    """The replay finds the buffer in both of the planner's explanation fragments."""
+    for finished in (None, (12, 30)):
+        snapshot = SimpleNamespace(production_buffer_days=7.0, production_buffer_finished=finished)
+        (fragment,) = buffer_fragments(snapshot)
+        assert BUFFER_FRAGMENT.search(f"Assembly is booked until 2025-05-05; {fragment}; ready ...").group(1) == "7"
