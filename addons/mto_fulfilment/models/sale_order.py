@@ -236,6 +236,8 @@ class SaleOrder(models.Model):
             self._mto_confirmation_turn()
         # Refuse before anything is written: a make-to-order line needs a BoM or a vendor.
         self.order_line.filtered(lambda sol: sol.product_id.type == "consu")._mto_check_can_make()
+        if len(self) > 1 and self.order_line.filtered(lambda sol: sol.mto_strategy in MTO_STRATEGIES):
+            return self._mto_confirm_in_turn()
         promises = {}
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
             promises[order] = order._mto_promise_at_confirmation()
@@ -260,6 +262,25 @@ class SaleOrder(models.Model):
                         Promise.with_env(env)._book(line.with_env(env), result)
             self.env["stock.move"].sudo()._mto_update_orderpoints_once(to_mark)
         return res
+
+    def _mto_confirm_in_turn(self):
+        """Confirm the orders one after the other, each promised against the plant as the orders
+        before it left it.
+
+        A confirmation books the work-center slots and counts on the stock its promise planned
+        with; the slots are written once the order's production orders exist. Promised all at
+        once, every order of the batch would count on the same free slots and the same stock
+        (double-booked work centers, promises nobody can keep). Odoo's own checks run for all of
+        them first, and the call is one transaction as before: all of them or none.
+        """
+        for order in self:
+            error = order._confirmation_error_message()
+            if error:
+                raise UserError(error)
+        self.order_line._validate_analytic_distribution()
+        for order in self:
+            order.action_confirm()
+        return True
 
     def _mto_confirmation_turn(self):
         """Make-to-order confirmations of a company take turns (they book the same work centers and

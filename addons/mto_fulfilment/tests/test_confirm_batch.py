@@ -1,11 +1,12 @@
 """Confirming a multi-line order runs per BoM level and checks reorder rules once, creating (and
 reserving) exactly what line-by-line confirmation does."""
-from datetime import datetime
+from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.addons.stock.models.stock_orderpoint import StockWarehouseOrderpoint
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import MtoCommon
@@ -116,3 +117,34 @@ class TestConfirmBooking(PromiseCase):
         # a work order that really takes longer afterwards still re-promises its order
         workorder.duration_expected = 300
         self.assertTrue(order.order_line.mto_repromise_needed)
+
+    def test_orders_confirmed_together_book_in_turn(self):
+        """Two orders confirmed in one call: the second is promised against the slot and the
+        panels the first took, as if confirmed after it (together, both counted on the 8 panels
+        in stock and on Monday's assembly: the work center double-booked, a promise nobody keeps).
+        """
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        first, second = self.quotation(4), self.quotation(4)  # 8 panels and 480 min each
+        (first | second).action_mto_promise()
+        self.assertEqual(second.order_line.mto_promise_date, date(2026, 12, 7), "quoted apart: both fit today")
+        (first | second).action_confirm()
+        self.assertEqual((first | second).mapped("state"), ["sale", "sale"])
+        one = first.order_line.mto_production_ids.workorder_ids
+        two = second.order_line.mto_production_ids.workorder_ids
+        self.assertEqual((one.date_start, one.date_finished),
+                         (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 17, 0)))
+        # the second order buys its panels (3 days: Thursday), then assembles
+        self.assertEqual(second.order_line.mto_promise_date, date(2026, 12, 10))
+        self.assertGreaterEqual(two.leave_id.date_from, one.leave_id.date_to)
+        self.assertTrue(second.message_ids.filtered(lambda m: "2026-12-10" in (m.body or "")),
+                        "the changed date is logged on the second order")
+
+    def test_orders_confirmed_together_are_checked_first(self):
+        """One order of the batch cannot be confirmed: Odoo's error, and nothing is confirmed."""
+        first, second = self.quotation(1), self.quotation(1)
+        second.action_cancel()
+        with self.assertRaises(UserError):
+            (first | second).action_confirm()
+        self.assertEqual(first.state, "draft")
+        self.assertFalse(first.order_line.mto_production_ids)
