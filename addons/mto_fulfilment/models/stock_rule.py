@@ -24,6 +24,21 @@ class StockRule(models.Model):
             mo_values["mto_sale_line_id"] = values["mto_sale_line_id"]
         return mo_values
 
+    def _update_purchase_order_line(self, product_id, product_qty, product_uom, company_id, values, line):
+        """Keep the request for quotation line's unit when no vendor price fits the merged quantity.
+
+        Odoo 19 then takes the unit of the vendor price it did not find (odoo/odoo#263367, fixed
+        upstream since): the line is left without a unit, and its receipt fails on a division by
+        zero when the order is confirmed. Orders confirmed in turn add to the same request more
+        often than one batch did (e.g. two orders' 22 units each, the vendor's minimum 50).
+        """
+        res = super()._update_purchase_order_line(product_id, product_qty, product_uom, company_id, values, line)
+        if "product_uom_id" in res and not res["product_uom_id"]:
+            del res["product_uom_id"]
+            res["product_qty"] = line.product_qty + product_uom._compute_quantity(
+                product_qty, line.product_uom_id, rounding_method="HALF-UP")
+        return res
+
     @api.model
     def _run_manufacture(self, procurements):
         """Order lines' MOs of one procurement run are confirmed together, not one by one.

@@ -148,3 +148,27 @@ class TestConfirmBooking(PromiseCase):
             (first | second).action_confirm()
         self.assertEqual(first.state, "draft")
         self.assertFalse(first.order_line.mto_production_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseMerge(MtoCommon):
+    def test_request_below_the_vendor_minimum_keeps_its_unit(self):
+        """Two needs of 22 merged into one request line stay below the vendor's minimum of 50: the
+        line keeps its unit and adds up to 44, and the purchase order can be confirmed (Odoo 19
+        alone left it without a unit: division by zero at confirmation)."""
+        vendor = self.env["res.partner"].create({"name": "Bulk Vendor"})
+        product = self.env["product.product"].create({
+            "name": "Terminal block", "type": "consu", "is_storable": True,
+            "route_ids": [(6, 0, self.warehouse.buy_pull_id.route_id.ids)],
+            "seller_ids": [(0, 0, {"partner_id": vendor.id, "min_qty": 50, "price": 3})]})
+        Rule = self.env["stock.rule"]
+        for name in ("need 1", "need 2"):
+            Rule.run([Rule.Procurement(product, 22, product.uom_id, self.warehouse.lot_stock_id, name, name,
+                                       self.env.company, {"warehouse_id": self.warehouse})])
+        line = self.env["purchase.order.line"].search([("product_id", "=", product.id)])
+        self.assertEqual(len(line), 1)
+        self.assertEqual(line.product_uom_id, product.uom_id)
+        self.assertEqual(line.product_qty, 44)
+        line.order_id.button_confirm()
+        self.assertEqual(line.order_id.state, "purchase")
+        self.assertEqual(line.move_ids.product_uom_qty, 44)
