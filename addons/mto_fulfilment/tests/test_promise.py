@@ -106,6 +106,24 @@ class TestPromise(PromiseCase):
         self.assertEqual((late.order_line.mto_promise_date - base.order_line.mto_promise_date).days, 2)
         self.assertIn("production reliability buffer 2 d", late.order_line.mto_promise_explanation)
 
+    def test_production_buffer_counts_orders_running_late(self):
+        """An order booked to finish Monday 12:00 is still running on Thursday 18:00 (3.25 days
+        past its booked finish): it counts as that late before it finishes (4 days, rounded up);
+        one not yet at its booked finish does not count."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        self.company.mto_production_buffer_percentile = 90
+        order = self.quotation()
+        order.action_confirm()
+        self.assertEqual(order.order_line.mto_production_ids.mto_date_planned_finished, datetime(2026, 12, 7, 12, 0))
+        with freeze_time("2026-12-07 11:00:00"):
+            self.assertEqual(self.env["mto.promise"]._production_buffer(self.company, datetime(2026, 12, 7, 11, 0)),
+                             (0.0, None))
+        with freeze_time("2026-12-10 18:00:00"):
+            quote = self.quotation()
+            quote.action_mto_promise()
+        self.assertIn("production reliability buffer 4 d", quote.order_line.mto_promise_explanation)
+
     def test_production_buffer_learns_from_sub_assemblies_until_orders_finish(self):
         """No order's own production has finished yet (a new company; made-to-order lead times are
         weeks long): a sub-assembly made for an order, booked to finish Monday 12:00, finished
@@ -137,8 +155,8 @@ class TestPromise(PromiseCase):
         self.assertNotIn("reliability buffer", quote.order_line.mto_promise_explanation, "nothing done yet")
         mark_done(sub_assembly, datetime(2026, 12, 8, 20, 0))
         quote.action_mto_promise()
-        self.assertIn("production reliability buffer 2 d (0 of the 1 orders it learns from finished so far, "
-                      "sub-assemblies fill in)", quote.order_line.mto_promise_explanation)
+        self.assertIn("production reliability buffer 2 d (0 of the 1 orders it learns from finished or running "
+                      "late so far, sub-assemblies fill in)", quote.order_line.mto_promise_explanation)
         buffered = quote.order_line.mto_promise_date
         mark_done(line.mto_production_ids - sub_assembly, booked)
         quote.action_mto_promise()
