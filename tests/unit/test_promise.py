@@ -395,11 +395,11 @@ def test_production_buffer_is_added_to_made_goods_and_explained():
 
 
 def test_production_buffer_says_when_sub_assemblies_fill_in():
-    """12 of the 30 orders the buffer learns from have finished or are running late: the planner
-    is told the buffer leans on sub-assemblies for now."""
+    """12 of the 30 orders the buffer learns from have finished: the planner is told the buffer
+    leans on sub-assemblies for now."""
     snap = plant(free_qty={LEG: 8, TOP: 2}, production_buffer_days=3, production_buffer_finished=(12, 30))
     res = one(snap, mto(2))
-    assert ("production reliability buffer 3 d (12 of the 30 orders it learns from finished or running late so far, "
+    assert ("production reliability buffer 3 d (12 of the 30 orders it learns from finished so far, "
             "sub-assemblies fill in)") in res.explanation
 
 

@@ -414,18 +414,18 @@ class MtoPromise(models.AbstractModel):
     def _production_buffer(self, company, now):
         """Days the promise adds to goods made for a line: the company's percentile
         (`mto_production_buffer_percentile`, 0: off) of how late its latest
-        `mto_production_buffer_orders` manufacturing orders for order lines (the line's own
+        `mto_production_buffer_orders` done manufacturing orders for order lines (the line's own
         product: sub-assemblies' lateness shows in it) finished against the finish booked at
-        confirmation (`mrp.production.mto_date_planned_finished`); early is 0. Orders still running
-        past their booked finish count first, as late as they already are: the lateness of
-        finished orders is weeks old (it shows how the plant did while they were made), theirs is
-        the plant's now, and a plant falling behind shows in them first. While fewer than that many
-        have finished or are running late (a new company, or the first weeks after installing:
-        made-to-order lead times are weeks long), the latest sub-assembly orders made for order
-        lines fill the sample: the same plant's lateness over part of the chain, known weeks
-        sooner, rather than counting on the booked plan as if it never slipped. One query.
+        confirmation (`mrp.production.mto_date_planned_finished`), early is 0, together with every
+        order still running past its booked finish, as late as it already is: finished orders'
+        lateness is weeks old (how the plant did while they were made), a plant falling behind
+        shows in the running ones first. While fewer than that many have finished (a new company,
+        or the first weeks after installing: made-to-order lead times are weeks long), the latest
+        sub-assembly orders made for order lines (done, or running past their booked finish) fill
+        the sample: the same plant's lateness over part of the chain, known weeks sooner, rather
+        than counting on the booked plan as if it never slipped. One query.
 
-        Returns (days, (orders counted, orders considered) when sub-assemblies filled in, else None).
+        Returns (days, (orders finished, orders considered) when sub-assemblies filled in, else None).
         """
         percentile = company.mto_production_buffer_percentile
         if not percentile:
@@ -434,29 +434,30 @@ class MtoPromise(models.AbstractModel):
             ["state", "date_finished", "mto_date_planned_finished", "mto_sale_line_id", "product_id", "company_id"])
         orders = company.mto_production_buffer_orders or 30
         self.env.cr.execute("""
-            SELECT top, lateness FROM (
-                SELECT top, lateness,
-                       ROW_NUMBER() OVER (PARTITION BY top ORDER BY running DESC, finished DESC, id DESC) AS n
-                  FROM (
-                    SELECT mp.id, sol.product_id = mp.product_id AS top, mp.state != 'done' AS running,
-                           CASE WHEN mp.state = 'done' THEN mp.date_finished ELSE %(now)s END AS finished,
-                           GREATEST(0, EXTRACT(EPOCH FROM CASE WHEN mp.state = 'done' THEN mp.date_finished
-                                                               ELSE %(now)s END
-                                                      - mp.mto_date_planned_finished) / 86400.0) AS lateness
-                      FROM mrp_production mp
-                      JOIN sale_order_line sol ON sol.id = mp.mto_sale_line_id
-                     WHERE mp.company_id = %(company)s AND mp.mto_date_planned_finished IS NOT NULL
-                           AND ((mp.state = 'done' AND mp.date_finished IS NOT NULL)
-                                OR (mp.state IN ('confirmed', 'progress', 'to_close')
-                                    AND mp.mto_date_planned_finished < %(now)s))
-                  ) productions
-            ) latest WHERE n <= %(orders)s ORDER BY n
+            SELECT top, done, lateness FROM (
+                SELECT sol.product_id = mp.product_id AS top, mp.state = 'done' AS done,
+                       GREATEST(0, EXTRACT(EPOCH FROM CASE WHEN mp.state = 'done' THEN mp.date_finished
+                                                           ELSE %(now)s END
+                                                  - mp.mto_date_planned_finished) / 86400.0) AS lateness,
+                       ROW_NUMBER() OVER (PARTITION BY sol.product_id = mp.product_id, mp.state = 'done'
+                                          ORDER BY mp.date_finished DESC, mp.id DESC) AS n
+                  FROM mrp_production mp
+                  JOIN sale_order_line sol ON sol.id = mp.mto_sale_line_id
+                 WHERE mp.company_id = %(company)s AND mp.mto_date_planned_finished IS NOT NULL
+                       AND ((mp.state = 'done' AND mp.date_finished IS NOT NULL)
+                            OR (mp.state IN ('confirmed', 'progress', 'to_close')
+                                AND mp.mto_date_planned_finished < %(now)s))
+            ) latest WHERE NOT done OR n <= %(orders)s ORDER BY n
         """, {"now": now, "company": company.id, "orders": orders})
-        rows = self.env.cr.fetchall()
-        lateness = [float(value) for top, value in rows if top]
-        counted = len(lateness)
-        lateness += [float(value) for top, value in rows if not top][:orders - counted]
-        return percentile_days(lateness, percentile), ((counted, orders) if len(lateness) > counted else None)
+        sample = defaultdict(list)
+        for top, done, lateness in self.env.cr.fetchall():
+            sample[top, done].append(float(lateness))
+        finished, running = sample[True, True], sample[True, False]
+        filling = sample[False, True][:orders - len(finished)]
+        if len(finished) + len(running) < orders:
+            filling += sample[False, False]
+        lateness = finished + running + filling
+        return percentile_days(lateness, percentile), ((len(finished), orders) if filling else None)
 
     @staticmethod
     def _warehouse_flows(location):

@@ -26,8 +26,8 @@ class ResCompany(models.Model):
         help="Promises add to goods made for an order the lateness the plant's manufacturing orders "
              "for order lines did not exceed in this percentage of the latest ones (their finish "
              "against the finish booked at confirmation; e.g. 90: the 90th percentile, in whole "
-             "days); orders still running past their booked finish count first, as late as they "
-             "already are. While fewer orders than considered have finished or run late, the latest "
+             "days); orders still running past their booked finish count too, as late as they "
+             "already are. While fewer orders than considered have finished, the latest "
              "sub-assemblies made for order lines fill in. 0 counts on the booked plan as it is.")
     mto_production_buffer_orders = fields.Integer(
         string="Production reliability: orders considered", default=30,

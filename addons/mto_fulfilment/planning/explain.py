@@ -141,8 +141,7 @@ def buffer_fragments(snapshot: Snapshot) -> list[str]:
     if snapshot.production_buffer_finished:
         done, orders = snapshot.production_buffer_finished
         return [_("production reliability buffer %(days)s d (%(done)s of the %(orders)s orders it learns "
-                  "from finished or running late so far, sub-assemblies fill in)")
-                % {"days": days, "done": done, "orders": orders}]
+                  "from finished so far, sub-assemblies fill in)") % {"days": days, "done": done, "orders": orders}]
     return [_("production reliability buffer %(days)s d") % {"days": days}]
 
 

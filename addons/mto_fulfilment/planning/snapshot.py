@@ -95,11 +95,9 @@ class Snapshot:
     ``purchase_lead_days``: company days to purchase + purchase security lead.
     ``manufacturing_lead_days``: company manufacturing security lead, added once to made goods.
     ``production_buffer_days``: production reliability buffer (how late the plant's recent
-    order-linked manufacturing orders finished, or already are, against their booked finish),
-    added likewise.
-    ``production_buffer_finished``: (orders counted, orders considered) while fewer orders than
-    considered have finished or run late and sub-assemblies fill the buffer's sample (the
-    explanation says so).
+    order-linked manufacturing orders finished against their booked finish), added likewise.
+    ``production_buffer_finished``: (orders finished, orders considered) while fewer orders than
+    considered have finished and sub-assemblies fill the buffer's sample (the explanation says so).
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
     ``horizon_days``: operations may not start later than ``now`` + this many days.
     ``order_vendor_percentile``: when set, the vendor buffers hold per order: a line that buys

@@ -155,8 +155,8 @@ class TestPromise(PromiseCase):
         self.assertNotIn("reliability buffer", quote.order_line.mto_promise_explanation, "nothing done yet")
         mark_done(sub_assembly, datetime(2026, 12, 8, 20, 0))
         quote.action_mto_promise()
-        self.assertIn("production reliability buffer 2 d (0 of the 1 orders it learns from finished or running "
-                      "late so far, sub-assemblies fill in)", quote.order_line.mto_promise_explanation)
+        self.assertIn("production reliability buffer 2 d (0 of the 1 orders it learns from finished so far, "
+                      "sub-assemblies fill in)", quote.order_line.mto_promise_explanation)
         buffered = quote.order_line.mto_promise_date
         mark_done(line.mto_production_ids - sub_assembly, booked)
         quote.action_mto_promise()
