@@ -417,7 +417,8 @@ class MtoPromise(models.AbstractModel):
         `mto_production_buffer_orders` done manufacturing orders for order lines (the line's own
         product: sub-assemblies' lateness shows in it) finished against the finish booked at
         confirmation (`mrp.production.mto_date_planned_finished`), early is 0, together with every
-        order still running past its booked finish, as late as it already is: finished orders'
+        order still running past its booked finish (confirmed or in progress: one whose production
+        is only waiting to be closed is not), as late as it already is: finished orders'
         lateness is weeks old (how the plant did while they were made), a plant falling behind
         shows in the running ones first. While fewer than that many have finished (a new company,
         or the first weeks after installing: made-to-order lead times are weeks long), the latest
@@ -445,7 +446,7 @@ class MtoPromise(models.AbstractModel):
                   JOIN sale_order_line sol ON sol.id = mp.mto_sale_line_id
                  WHERE mp.company_id = %(company)s AND mp.mto_date_planned_finished IS NOT NULL
                        AND ((mp.state = 'done' AND mp.date_finished IS NOT NULL)
-                            OR (mp.state IN ('confirmed', 'progress', 'to_close')
+                            OR (mp.state IN ('confirmed', 'progress')
                                 AND mp.mto_date_planned_finished < %(now)s))
             ) latest WHERE NOT done OR n <= %(orders)s ORDER BY n
         """, {"now": now, "company": company.id, "orders": orders})
