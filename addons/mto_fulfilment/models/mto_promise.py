@@ -415,7 +415,8 @@ class MtoPromise(models.AbstractModel):
         """Days the promise adds to goods made for a line: the company's percentile
         (`mto_production_buffer_percentile`, 0: off) of how late its latest
         `mto_production_buffer_orders` done manufacturing orders for order lines (the line's own
-        product: sub-assemblies' lateness shows in it) finished against the finish booked at
+        product: a late sub-assembly shows in it, unless the order was re-planned to wait for it,
+        which moves its booked finish) finished against the finish booked at
         confirmation (`mrp.production.mto_date_planned_finished`), early is 0, together with every
         order still running past its booked finish (confirmed or in progress: one whose production
         is only waiting to be closed is not), as late as it already is: finished orders'

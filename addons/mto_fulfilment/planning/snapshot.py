@@ -95,7 +95,8 @@ class Snapshot:
     ``purchase_lead_days``: company days to purchase + purchase security lead.
     ``manufacturing_lead_days``: company manufacturing security lead, added once to made goods.
     ``production_buffer_days``: production reliability buffer (how late the plant's recent
-    order-linked manufacturing orders finished against their booked finish), added likewise.
+    order-linked manufacturing orders finished, or those still running already are, against
+    their booked finish), added likewise.
     ``production_buffer_finished``: (orders finished, orders considered) while fewer orders than
     considered have finished and sub-assemblies fill the buffer's sample (the explanation says so).
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
