@@ -394,6 +394,22 @@ def test_production_buffer_is_added_to_made_goods_and_explained():
     assert "reliability buffer" not in plain.explanation
 
 
+def test_production_buffer_grows_with_how_far_ahead_goods_are_made():
+    """Only a sub-assembly has finished: 1 d late on a 2-day booked lead. Two tables made now are
+    ready Monday 10:00 (half a day at least: 1 x 0.5 / 2 = 0.25, one day rounded up); made from
+    Wednesday week 2 08:00 on, ready 10:00, 9.08 days from now: 1 x 9.08 / 2 = 4.54, 5 days."""
+    sample = (100.0, (), ((1.0, 2.0),))
+    now = one(plant(free_qty={LEG: 8, TOP: 2}, production_buffer_sample=sample), mto(2))
+    later = one(plant(free_qty={LEG: 8, TOP: 2}, production_buffer_sample=sample),
+                mto(2, earliest_start=at(9, 8)))
+    plain = one(plant(free_qty={LEG: 8, TOP: 2}), mto(2, earliest_start=at(9, 8)))
+    assert now.capacity_ready == at(0, 10)
+    assert "production reliability buffer 1 d" in now.explanation
+    assert later.capacity_ready == plain.capacity_ready == at(9, 10)
+    assert later.promise_date == plain.promise_date + timedelta(days=5)
+    assert "production reliability buffer 5 d" in later.explanation
+
+
 def test_production_buffer_says_when_sub_assemblies_fill_in():
     """12 of the 30 orders the buffer learns from have finished: the planner is told the buffer
     leans on sub-assemblies for now."""

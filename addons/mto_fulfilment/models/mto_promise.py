@@ -30,6 +30,7 @@ from ..planning import (
     first_free_time,
     per_purchase_percentile,
     percentile_days,
+    production_buffer_days,
     translation,
     working_minutes,
 )
@@ -227,7 +228,10 @@ class MtoPromise(models.AbstractModel):
             free_qty.pop(product.id, None)
             supply.pop(product.id, None)
             demand.pop(product.id, None)
-        buffer_days, buffer_finished = self._production_buffer(company, now)
+        buffer_sample, buffer_finished = self._production_buffer_sample(company, now)
+        # the buffer as it stands before any line's lead scales the sub-assemblies filling in
+        buffer_days = production_buffer_days(buffer_sample[1], buffer_sample[2], buffer_sample[0]) \
+            if buffer_sample else 0.0
         return Snapshot(
             now=now,
             products=snap_products,
@@ -239,6 +243,7 @@ class MtoPromise(models.AbstractModel):
             purchase_lead_days=company.days_to_purchase or 0.0,
             manufacturing_lead_days=0.0,
             production_buffer_days=buffer_days,
+            production_buffer_sample=buffer_sample,
             production_buffer_finished=buffer_finished,
             order_vendor_percentile=(company.mto_vendor_buffer_percentile or 0.0)
             if company.mto_vendor_buffer_per_order else 0.0,
@@ -411,8 +416,18 @@ class MtoPromise(models.AbstractModel):
         return {partner_id: sorted(values) for partner_id, values in delays.items()}
 
     @api.model
-    def _production_buffer(self, company, now):
-        """Days the promise adds to goods made for a line: the company's percentile
+    def _production_buffer(self, company, now, lead_days=None):
+        """Days the promise adds to goods made for a line ready `lead_days` from now (None: the
+        sub-assemblies filling in count unscaled), and (orders finished, orders considered) when
+        sub-assemblies fill in, else None; see `_production_buffer_sample`."""
+        sample, finished = self._production_buffer_sample(company, now)
+        if not sample:
+            return 0.0, None
+        percentile, orders, fill = sample
+        return production_buffer_days(orders, fill, percentile, lead_days), finished
+
+    def _production_buffer_sample(self, company, now):
+        """What the production reliability buffer learns from: the company's percentile
         (`mto_production_buffer_percentile`, 0: off) of how late its latest
         `mto_production_buffer_orders` done manufacturing orders for order lines (the line's own
         product: a late sub-assembly shows in it, unless the order was re-planned to wait for it,
@@ -425,26 +440,34 @@ class MtoPromise(models.AbstractModel):
         or the first weeks after installing: made-to-order lead times are weeks long), the latest
         sub-assembly orders made for order lines (done, or running past their booked finish) fill
         the sample: the same plant's lateness over part of the chain, known weeks sooner, rather
-        than counting on the booked plan as if it never slipped. One query.
+        than counting on the booked plan as if it never slipped. They are booked days ahead, the
+        line's goods weeks ahead, and lateness builds up over the queue ahead: each counts per day
+        of its booked lead (booked finish - order confirmation), times the line's own lead
+        (`reliability.production_buffer_days`). One query.
 
-        Returns (days, (orders finished, orders considered) when sub-assemblies filled in, else None).
+        Returns ((percentile, orders' lateness, sub-assemblies' (lateness, booked lead)), (orders
+        finished, orders considered) when sub-assemblies fill in, else None); (None, None) when
+        the buffer is off. Days throughout.
         """
         percentile = company.mto_production_buffer_percentile
         if not percentile:
-            return 0.0, None
+            return None, None
         self.env["mrp.production"].flush_model(
             ["state", "date_finished", "mto_date_planned_finished", "mto_sale_line_id", "product_id", "company_id"])
+        self.env["sale.order"].flush_model(["date_order"])
         orders = company.mto_production_buffer_orders or 30
         self.env.cr.execute("""
-            SELECT top, done, lateness FROM (
+            SELECT top, done, lateness, lead FROM (
                 SELECT sol.product_id = mp.product_id AS top, mp.state = 'done' AS done,
                        GREATEST(0, EXTRACT(EPOCH FROM CASE WHEN mp.state = 'done' THEN mp.date_finished
                                                            ELSE %(now)s END
                                                   - mp.mto_date_planned_finished) / 86400.0) AS lateness,
+                       EXTRACT(EPOCH FROM mp.mto_date_planned_finished - so.date_order) / 86400.0 AS lead,
                        ROW_NUMBER() OVER (PARTITION BY sol.product_id = mp.product_id, mp.state = 'done'
                                           ORDER BY mp.date_finished DESC, mp.id DESC) AS n
                   FROM mrp_production mp
                   JOIN sale_order_line sol ON sol.id = mp.mto_sale_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
                  WHERE mp.company_id = %(company)s AND mp.mto_date_planned_finished IS NOT NULL
                        AND ((mp.state = 'done' AND mp.date_finished IS NOT NULL)
                             OR (mp.state IN ('confirmed', 'progress')
@@ -452,14 +475,14 @@ class MtoPromise(models.AbstractModel):
             ) latest WHERE NOT done OR n <= %(orders)s ORDER BY n
         """, {"now": now, "company": company.id, "orders": orders})
         sample = defaultdict(list)
-        for top, done, lateness in self.env.cr.fetchall():
-            sample[top, done].append(float(lateness))
+        for top, done, lateness, lead in self.env.cr.fetchall():
+            sample[top, done].append((float(lateness), float(lead)))
         finished, running = sample[True, True], sample[True, False]
         filling = sample[False, True][:orders - len(finished)]
         if len(finished) + len(running) < orders:
             filling += sample[False, False]
-        lateness = finished + running + filling
-        return percentile_days(lateness, percentile), ((len(finished), orders) if filling else None)
+        return ((float(percentile), tuple(late for late, _lead in finished + running), tuple(filling)),
+                (len(finished), orders) if filling else None)
 
     @staticmethod
     def _warehouse_flows(location):

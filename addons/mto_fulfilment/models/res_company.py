@@ -28,7 +28,8 @@ class ResCompany(models.Model):
              "against the finish booked at confirmation; e.g. 90: the 90th percentile, in whole "
              "days); orders still running past their booked finish count too, as late as they "
              "already are. While fewer orders than considered have finished, the latest "
-             "sub-assemblies made for order lines fill in. 0 counts on the booked plan as it is.")
+             "sub-assemblies made for order lines fill in, their lateness per day of their booked lead "
+             "times how far ahead the line's goods are made. 0 counts on the booked plan as it is.")
     mto_production_buffer_orders = fields.Integer(
         string="Production reliability: orders considered", default=30,
         help="How many of the latest done manufacturing orders made for order lines the "

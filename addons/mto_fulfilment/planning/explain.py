@@ -133,11 +133,14 @@ def production_fragments(snapshot: Snapshot, prod: Production) -> list[str]:
     return parts
 
 
-def buffer_fragments(snapshot: Snapshot) -> list[str]:
-    """['production reliability buffer 1 d'] when the promise adds one to made goods."""
-    if not snapshot.production_buffer_days:
+def buffer_fragments(snapshot: Snapshot, buffer_days: float | None = None) -> list[str]:
+    """['production reliability buffer 1 d'] when the promise adds one to made goods
+    (`buffer_days`: the line's own, default the snapshot's)."""
+    if buffer_days is None:
+        buffer_days = snapshot.production_buffer_days
+    if not buffer_days:
         return []
-    days = _days(snapshot.production_buffer_days)
+    days = _days(buffer_days)
     if snapshot.production_buffer_finished:
         done, orders = snapshot.production_buffer_finished
         return [_("production reliability buffer %(days)s d (%(done)s of the %(orders)s orders it learns "

@@ -7,8 +7,9 @@ capacity; later lines see the stock and capacity taken by earlier ones.
 Promise date formula (all offsets in calendar days)::
 
     goods_ready   = last operation end (made), stock/supply date, or purchase arrival
-    ship_ready    = goods_ready + manufacturing_lead_days + production_buffer_days
-                                                          (only for goods made for the line)
+    ship_ready    = goods_ready + manufacturing_lead_days + production buffer
+                    (only for goods made for the line; the buffer may depend on how far
+                    ahead goods_ready is: reliability.production_buffer_days)
     promise_date  = (ship_ready + delivery_days + security_lead_days).date()
 
 For 'stock_then_order' the later of the stock part and the ordered part counts. A line's
@@ -39,7 +40,7 @@ from .explain import (
 from .i18n import _
 from .journal import Journal
 from .material import EPS, Ledger
-from .reliability import per_purchase_percentile, percentile_days
+from .reliability import per_purchase_percentile, percentile_days, production_buffer_days
 from .results import (
     MAKE_TO_ORDER,
     MAKE_TO_STOCK,
@@ -266,14 +267,23 @@ class Planner:
     def _can_buy(product: Product) -> bool:
         return product.can_buy and product.purchase_delay_days is not None
 
-    def _made_lead(self) -> timedelta:
-        """What is added to goods made for a line before they can ship."""
+    def _production_buffer(self, ready: datetime) -> float:
+        """Days of production reliability buffer for goods made for a line, ready at `ready`."""
         snap = self.snapshot
-        buffer = 0.0 if self._likely else snap.production_buffer_days
-        return timedelta(days=snap.manufacturing_lead_days + buffer)
+        if self._likely:
+            return 0.0
+        if snap.production_buffer_sample is None:
+            return snap.production_buffer_days
+        percentile, orders, fill = snap.production_buffer_sample
+        lead = (ready - snap.now).total_seconds() / 86400.0
+        return production_buffer_days(orders, fill, percentile, lead)
 
-    def _buffer_fragments(self) -> list[str]:
-        return [] if self._likely else buffer_fragments(self.snapshot)
+    def _made_lead(self, ready: datetime) -> timedelta:
+        """What is added to goods made for a line, ready at `ready`, before they can ship."""
+        return timedelta(days=self.snapshot.manufacturing_lead_days + self._production_buffer(ready))
+
+    def _buffer_fragments(self, ready: datetime) -> list[str]:
+        return [] if self._likely else buffer_fragments(self.snapshot, self._production_buffer(ready))
 
     def _purchase_date(self, product: Product) -> datetime:
         """Days to purchase (RFQ to confirmed order), then the vendor's lead time and its
@@ -457,11 +467,11 @@ class Planner:
             fragments = production_fragments(snap, prod)
             if not fragments:
                 fragments = [_("made to order without waiting for material or capacity")]
-            fragments += self._buffer_fragments()
+            fragments += self._buffer_fragments(ready)
             return _Part(
                 prod.material_ready,
                 ready,
-                ready + self._made_lead(),
+                ready + self._made_lead(ready),
                 production_bottleneck(snap, prod),
                 fragments,
             )
@@ -520,12 +530,12 @@ class Planner:
                 _("%(product)s is not covered by stock or planned supply, so it will be made")
                 % {"product": name},
                 *production_fragments(snap, prod),
-                *self._buffer_fragments(),
+                *self._buffer_fragments(ready),
             ]
             return _Part(
                 prod.material_ready,
                 ready,
-                ready + self._made_lead(),
+                ready + self._made_lead(ready),
                 production_bottleneck(snap, prod),
                 fragments,
             )

@@ -26,3 +26,32 @@ def per_purchase_percentile(order_percentile: float, purchases: int) -> float:
     if purchases <= 1 or order_percentile <= 0 or order_percentile >= 100:
         return order_percentile
     return 100.0 * (order_percentile / 100.0) ** (1.0 / purchases)
+
+
+# a booked lead shorter than this counts as this long when lateness is scaled by lead time (a
+# sub-assembly booked an hour ahead that ran a day late is not 24 times late per day of lead)
+MIN_LEAD_DAYS = 0.5
+
+
+def production_buffer_days(
+    orders: Sequence[float],
+    fill: Sequence[tuple[float, float]],
+    percentile: float,
+    lead_days: float | None = None,
+) -> float:
+    """The production reliability buffer for goods ready `lead_days` from now.
+
+    `orders`: how late the orders considered finished (or already are), in days; `fill`: (how
+    late, booked lead in days) of the sub-assemblies standing in while too few orders have
+    finished. Why scale those: lateness builds up over the work queued ahead, so a sub-assembly
+    booked a week ahead that finished a day late says a line made eight weeks ahead should expect
+    about eight; its own day would understate it (a new company's first weeks). The orders' own
+    lateness is taken as it is. Without `lead_days` the sub-assemblies count as they are.
+    """
+    values = list(orders)
+    if lead_days is None:
+        values += [late for late, _lead in fill]
+    else:
+        lead = max(MIN_LEAD_DAYS, lead_days)
+        values += [late * lead / max(MIN_LEAD_DAYS, own) for late, own in fill]
+    return percentile_days(values, percentile)

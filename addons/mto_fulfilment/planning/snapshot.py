@@ -99,6 +99,10 @@ class Snapshot:
     their booked finish), added likewise.
     ``production_buffer_finished``: (orders finished, orders considered) while fewer orders than
     considered have finished and sub-assemblies fill the buffer's sample (the explanation says so).
+    ``production_buffer_sample``: when set, (percentile, orders' lateness, sub-assemblies'
+    (lateness, booked lead)): the buffer is then worked out per line from how far ahead its goods
+    are made (``reliability.production_buffer_days``) and ``production_buffer_days`` is only the
+    unscaled figure.
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
     ``horizon_days``: operations may not start later than ``now`` + this many days.
     ``order_vendor_percentile``: when set, the vendor buffers hold per order: a line that buys
@@ -117,6 +121,7 @@ class Snapshot:
     manufacturing_lead_days: float = 0.0
     production_buffer_days: float = 0.0
     production_buffer_finished: tuple[int, int] | None = None
+    production_buffer_sample: tuple[float, tuple[float, ...], tuple[tuple[float, float], ...]] | None = None
     security_lead_days: float = 0.0
     delivery_days: float = 0.0
     horizon_days: int = 700

@@ -126,8 +126,9 @@ class TestPromise(PromiseCase):
     def test_production_buffer_learns_from_sub_assemblies_until_orders_finish(self):
         """No order's own production has finished yet (a new company; made-to-order lead times are
         weeks long): a sub-assembly made for an order, booked to finish Monday 12:00, finished
-        Tuesday 20:00 (1.33 days late), so promises add 2 days as in the test above. Once the orders
-        considered (here 1) have finished, on time, only they count: no buffer."""
+        Tuesday 20:00 (1.33 days late), so promises add 2 days as in the test above (the quote's
+        goods are ready within hours, as the sub-assembly's: its lateness counts about as it is).
+        Once the orders considered (here 1) have finished, on time, only they count: no buffer."""
         self.panels_from_stock()
         self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
         self.company.write({"mto_production_buffer_percentile": 90, "mto_production_buffer_orders": 1})
@@ -153,6 +154,13 @@ class TestPromise(PromiseCase):
         quote.action_mto_promise()
         self.assertNotIn("reliability buffer", quote.order_line.mto_promise_explanation, "nothing done yet")
         mark_done(sub_assembly, datetime(2026, 12, 8, 20, 0))
+        # 1.33 days late on a lead of 4 hours (confirmed Monday 08:00, booked to finish 12:00): it
+        # counts per half day of lead at least, so goods made 3 days ahead add 1.33 x 3 / 0.5 = 8
+        Promise = self.env["mto.promise"]
+        (percentile, orders, fill), finished = Promise._production_buffer_sample(self.company, booked)
+        self.assertEqual((percentile, orders, finished), (90.0, (), (0, 1)))
+        self.assertEqual([(round(late, 3), round(lead, 3)) for late, lead in fill], [(1.333, 0.167)])
+        self.assertEqual(Promise._production_buffer(self.company, booked, lead_days=3.0), (8.0, (0, 1)))
         quote.action_mto_promise()
         self.assertIn("production reliability buffer 2 d (0 of the 1 orders it learns from finished so far, "
                       "sub-assemblies fill in)", quote.order_line.mto_promise_explanation)
