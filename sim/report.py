@@ -93,7 +93,9 @@ def buffer_what_if(result, target=0.95):
     plan leaves to it.
 
     The buffer only pads a promise made for goods made to order (bookings, plan and shop floor do
-    not see it), so the plant would have run the same with any other buffer: each line's
+    not see it), so the plant would have run nearly the same with any other buffer (not exactly:
+    a rerun of seed 5 with another buffer parted from the first run at a purchase for an order
+    asked for days later): each line's
     unbuffered promise is its promise less the buffer its explanation names. Reported: no buffer,
     the smallest constant buffer reaching `target` on-time, and a perfect buffer (each line
     shipped exactly by its promise, never earlier than unbuffered), each as the on-time share and
