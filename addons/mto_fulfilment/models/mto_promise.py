@@ -230,8 +230,8 @@ class MtoPromise(models.AbstractModel):
             demand.pop(product.id, None)
         buffer_sample, buffer_finished = self._production_buffer_sample(company, now)
         # the buffer as it stands before any line's lead scales the sub-assemblies filling in
-        buffer_days = production_buffer_days(buffer_sample[1], buffer_sample[2], buffer_sample[0]) \
-            if buffer_sample else 0.0
+        percentile, late_orders, fill = buffer_sample or (0.0, (), ())
+        buffer_days = production_buffer_days(late_orders, fill, percentile)
         return Snapshot(
             now=now,
             products=snap_products,
@@ -426,6 +426,7 @@ class MtoPromise(models.AbstractModel):
         percentile, orders, fill = sample
         return production_buffer_days(orders, fill, percentile, lead_days), finished
 
+    @api.model
     def _production_buffer_sample(self, company, now):
         """What the production reliability buffer learns from: the company's percentile
         (`mto_production_buffer_percentile`, 0: off) of how late its latest
