@@ -453,7 +453,7 @@ class _Generator:
                         mto_vendor_buffer_per_order=True)
         if "mto_production_buffer_percentile" in company._fields:
             # and on what 95 % of the latest 30 manufacturing orders for order lines achieved: the
-            # company aims at 95 % of orders on time (the plant's lateness outweighs its vendors')
+            # company aims at 95 % of orders on time
             vals.update(mto_production_buffer_percentile=95, mto_production_buffer_orders=30)
         if "mto_capacity_reserve" in company._fields:
             # promises plan work centers at the speed done work orders really had, with 5 % slack

@@ -140,6 +140,6 @@ def test_buffer_what_if_replays_the_same_plant_with_other_buffers():
 def test_buffer_what_if_reads_the_planners_own_wording():
     """The replay finds the buffer in both of the planner's explanation fragments."""
     for finished in (None, (12, 30)):
-        snapshot = SimpleNamespace(production_buffer_days=7.0, production_buffer_finished=finished)
-        (fragment,) = buffer_fragments(snapshot)
+        snapshot = SimpleNamespace(production_buffer_finished=finished)
+        (fragment,) = buffer_fragments(snapshot, 7.0)
         assert BUFFER_FRAGMENT.search(f"Assembly is booked until 2025-05-05; {fragment}; ready ...").group(1) == "7"

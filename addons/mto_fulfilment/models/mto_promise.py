@@ -30,7 +30,6 @@ from ..planning import (
     first_free_time,
     per_purchase_percentile,
     percentile_days,
-    production_buffer_days,
     translation,
     working_minutes,
 )
@@ -229,9 +228,6 @@ class MtoPromise(models.AbstractModel):
             supply.pop(product.id, None)
             demand.pop(product.id, None)
         buffer_sample, buffer_finished = self._production_buffer_sample(company, now)
-        # the buffer as it stands before any line's lead scales the sub-assemblies filling in
-        percentile, late_orders, fill = buffer_sample or (0.0, (), ())
-        buffer_days = production_buffer_days(late_orders, fill, percentile)
         return Snapshot(
             now=now,
             products=snap_products,
@@ -242,7 +238,6 @@ class MtoPromise(models.AbstractModel):
             workcenters=workcenters,
             purchase_lead_days=company.days_to_purchase or 0.0,
             manufacturing_lead_days=0.0,
-            production_buffer_days=buffer_days,
             production_buffer_sample=buffer_sample,
             production_buffer_finished=buffer_finished,
             order_vendor_percentile=(company.mto_vendor_buffer_percentile or 0.0)
@@ -416,17 +411,6 @@ class MtoPromise(models.AbstractModel):
         return {partner_id: sorted(values) for partner_id, values in delays.items()}
 
     @api.model
-    def _production_buffer(self, company, now, lead_days=None):
-        """Days the promise adds to goods made for a line ready `lead_days` from now (None: the
-        sub-assemblies filling in count unscaled), and (orders finished, orders considered) when
-        sub-assemblies fill in, else None; see `_production_buffer_sample`."""
-        sample, finished = self._production_buffer_sample(company, now)
-        if not sample:
-            return 0.0, None
-        percentile, orders, fill = sample
-        return production_buffer_days(orders, fill, percentile, lead_days), finished
-
-    @api.model
     def _production_buffer_sample(self, company, now):
         """What the production reliability buffer learns from: the company's percentile
         (`mto_production_buffer_percentile`, 0: off) of how late its latest
@@ -444,7 +428,7 @@ class MtoPromise(models.AbstractModel):
         than counting on the booked plan as if it never slipped. They are booked days ahead, the
         line's goods weeks ahead, and lateness builds up over the queue ahead: each counts per day
         of its booked lead (booked finish - order confirmation), times the line's own lead
-        (`reliability.production_buffer_days`). One query.
+        (`reliability.production_buffer_days`, worked out per line by the planner). One query.
 
         Returns ((percentile, orders' lateness, sub-assemblies' (lateness, booked lead)), (orders
         finished, orders considered) when sub-assemblies fill in, else None); (None, None) when

@@ -133,11 +133,9 @@ def production_fragments(snapshot: Snapshot, prod: Production) -> list[str]:
     return parts
 
 
-def buffer_fragments(snapshot: Snapshot, buffer_days: float | None = None) -> list[str]:
-    """['production reliability buffer 1 d'] when the promise adds one to made goods
-    (`buffer_days`: the line's own, default the snapshot's)."""
-    if buffer_days is None:
-        buffer_days = snapshot.production_buffer_days
+def buffer_fragments(snapshot: Snapshot, buffer_days: float) -> list[str]:
+    """['production reliability buffer 1 d'] when the promise adds one (`buffer_days`, the
+    line's own) to made goods."""
     if not buffer_days:
         return []
     days = _days(buffer_days)

@@ -94,15 +94,15 @@ class Snapshot:
     ``demand``: quantities already promised to other orders at their dates.
     ``purchase_lead_days``: company days to purchase + purchase security lead.
     ``manufacturing_lead_days``: company manufacturing security lead, added once to made goods.
-    ``production_buffer_days``: production reliability buffer (how late the plant's recent
-    order-linked manufacturing orders finished, or those still running already are, against
-    their booked finish), added likewise.
+    ``production_buffer_days``: a flat production reliability buffer, added likewise, when no
+    ``production_buffer_sample`` is given.
     ``production_buffer_finished``: (orders finished, orders considered) while fewer orders than
     considered have finished and sub-assemblies fill the buffer's sample (the explanation says so).
-    ``production_buffer_sample``: when set, (percentile, orders' lateness, sub-assemblies'
-    (lateness, booked lead)): the buffer is then worked out per line from how far ahead its goods
-    are made (``reliability.production_buffer_days``) and ``production_buffer_days`` is only the
-    unscaled figure.
+    ``production_buffer_sample``: what the production reliability buffer learns from (how late
+    the plant's recent order-linked manufacturing orders finished, or those still running already
+    are, against their booked finish): (percentile, orders' lateness, sub-assemblies' (lateness,
+    booked lead)); the buffer is worked out per line from how far ahead its goods are made
+    (``reliability.production_buffer_days``).
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
     ``horizon_days``: operations may not start later than ``now`` + this many days.
     ``order_vendor_percentile``: when set, the vendor buffers hold per order: a line that buys

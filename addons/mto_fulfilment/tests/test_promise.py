@@ -13,6 +13,7 @@ from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..planning import production_buffer_days
 from .common_promise import NOW, PromiseCase
 
 
@@ -116,8 +117,8 @@ class TestPromise(PromiseCase):
         order = self.quotation()
         order.action_confirm()
         self.assertEqual(order.order_line.mto_production_ids.mto_date_planned_finished, datetime(2026, 12, 7, 12, 0))
-        self.assertEqual(self.env["mto.promise"]._production_buffer(self.company, datetime(2026, 12, 7, 11, 0)),
-                         (0.0, None))
+        self.assertEqual(self.env["mto.promise"]._production_buffer_sample(self.company, datetime(2026, 12, 7, 11, 0)),
+                         ((90.0, (), ()), None))
         with freeze_time("2026-12-10 18:00:00"):
             quote = self.quotation()
             quote.action_mto_promise()
@@ -160,7 +161,7 @@ class TestPromise(PromiseCase):
         (percentile, orders, fill), finished = Promise._production_buffer_sample(self.company, booked)
         self.assertEqual((percentile, orders, finished), (90.0, (), (0, 1)))
         self.assertEqual([(round(late, 3), round(lead, 3)) for late, lead in fill], [(1.333, 0.167)])
-        self.assertEqual(Promise._production_buffer(self.company, booked, lead_days=3.0), (8.0, (0, 1)))
+        self.assertEqual(production_buffer_days(orders, fill, percentile, 3.0), 8.0)
         quote.action_mto_promise()
         self.assertIn("production reliability buffer 2 d (0 of the 1 orders it learns from finished so far, "
                       "sub-assemblies fill in)", quote.order_line.mto_promise_explanation)
