@@ -26,6 +26,10 @@ import time as _time
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+# wall-clock seconds for the progress lines: a closure, so that freezegun (the simulation freezes
+# the clock while the demo company is generated) does not swap in its frozen time.monotonic
+_wall = (lambda f: (lambda: f()))(_time.monotonic)
+
 MARKER = "mto_demo.generated"
 TZ_NAME = "Europe/Berlin"
 COMPANY_NAME = "Nordwerk Machines & Furniture"
@@ -356,14 +360,14 @@ class _Generator:
         self.progress = progress or (lambda *_a: None)
         import pytz
         self.today = datetime.now(pytz.timezone(TZ_NAME)).date()   # the single clock anchor
-        self.t0 = _time.monotonic()
+        self.t0 = _wall()
         self.t_phase = self.t0
         self.counts = {}
         self.warnings = []
 
     # ---------------------------------------------------------------- utilities
     def log(self, msg):
-        now = _time.monotonic()
+        now = _wall()
         self.progress(f"demo: {msg} ({now - self.t_phase:.1f}s, total {now - self.t0:.1f}s)")
         self.t_phase = now
 
@@ -403,7 +407,7 @@ class _Generator:
         }))
         env.flush_all()
         self.counts.update(self.count_records())
-        total = _time.monotonic() - self.t0
+        total = _wall() - self.t0
         self.progress("demo: counts: " + ", ".join(f"{k}={v}" for k, v in self.counts.items()))
         for w in self.warnings:
             self.progress(f"demo: warning: {w}")
