@@ -9,7 +9,7 @@ from pathlib import Path
 LATENESS_BUCKETS = [("on time", 0, 0), ("1 day", 1, 1), ("2-3 days", 2, 3), ("4-7 days", 4, 7),
                     ("8-14 days", 8, 14), (">14 days", 15, 10**6)]
 CAUSES = [  # (category, words in the add-on's mto_risk_cause)
-    ("vendor slippage", ("moved", "delivers only")),
+    ("vendor slippage", ("moved", "delivers only", "later than expected")),
     ("capacity: breakdown / time off", ("time off",)),
     ("capacity: work order overrun", ("now takes",)),
     ("capacity: booked outside the promise", ("capacity taken",)),

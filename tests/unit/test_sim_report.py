@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from planning.explain import buffer_fragments  # noqa: E402
 
-from sim.report import BUFFER_FRAGMENT, build_report  # noqa: E402
+from sim.report import BUFFER_FRAGMENT, build_report, classify_cause  # noqa: E402
 
 
 def _line(order, window, order_day, promise, ship, plain):
@@ -143,3 +143,15 @@ def test_buffer_what_if_reads_the_planners_own_wording():
         snapshot = SimpleNamespace(production_buffer_finished=finished)
         (fragment,) = buffer_fragments(snapshot, 7.0)
         assert BUFFER_FRAGMENT.search(f"Assembly is booked until 2025-05-05; {fragment}; ready ...").group(1) == "7"
+
+
+def test_add_on_causes_are_classified_by_their_wording():
+    """The at-risk causes the add-on writes (English, as the simulation runs) land in the
+    report's categories: a production late because a purchase for the order came late is the
+    vendor's slippage, not the shop floor's."""
+    assert classify_cause("WH/MO/00227 runs late: Panel from Panel Vendor (P00116) arrived 8 days "
+                          "later than expected") == "vendor slippage"
+    assert classify_cause("WH/MO/00227 runs late: waiting for Panel") == "material: production waits for components"
+    assert classify_cause("WH/MO/00227 runs late: work behind schedule") == "capacity: production running late"
+    assert classify_cause("Panel Vendor moved P00116 (Panel) by 3 days") == "vendor slippage"
+    assert classify_cause(None) is None

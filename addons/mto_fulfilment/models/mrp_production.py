@@ -71,16 +71,41 @@ class MrpProduction(models.Model):
             or any(m.picked for m in self.move_raw_ids)
         )
 
-    def _mto_late_cause(self):
-        """Why this order is past its planned end, in the words of the at-risk activity: the
-        components it still waits for, else work behind schedule."""
-        self.ensure_one()
-        waiting = self.move_raw_ids.filtered(
-            lambda m: m.state in ("confirmed", "waiting", "partially_available")).product_id
-        if waiting:
-            names = ", ".join(waiting[:3].mapped("display_name")) + (", …" if len(waiting) > 3 else "")
-            return self.env._("%(mo)s runs late: waiting for %(components)s", mo=self.name, components=names)
-        return self.env._("%(mo)s runs late: work behind schedule", mo=self.name)
+    def _mto_late_causes(self):
+        """{production: why it is past its planned end}, in the words of the at-risk activity: the
+        components it still waits for; else a purchase made for its order line that arrived on a
+        later day than expected when the purchase order was confirmed (the latest one: the work
+        could only start then, whatever the shop floor does now); else work behind schedule.
+        One query for the arrivals of all of them."""
+        arrivals = self.env["stock.move"].sudo().search_fetch([
+            ("purchase_line_id.mto_sale_line_id", "in", self.mto_sale_line_id.ids),
+            ("state", "=", "done"), ("location_id.usage", "=", "supplier"),
+        ], ["date", "purchase_line_id"])
+        late_purchase = {}
+        for move in arrivals:
+            po_line = move.purchase_line_id
+            expected = po_line.mto_date_confirmed or po_line.date_planned
+            days = (move.date.date() - expected.date()).days if expected else 0
+            line = po_line.mto_sale_line_id
+            if days > 0 and days > late_purchase.get(line, (0, None))[0]:
+                late_purchase[line] = (days, po_line)
+        causes = {}
+        for production in self:
+            waiting = production.move_raw_ids.filtered(
+                lambda m: m.state in ("confirmed", "waiting", "partially_available")).product_id
+            if waiting:
+                names = ", ".join(waiting[:3].mapped("display_name")) + (", …" if len(waiting) > 3 else "")
+                causes[production] = self.env._("%(mo)s runs late: waiting for %(components)s",
+                                                mo=production.name, components=names)
+            elif production.mto_sale_line_id in late_purchase:
+                days, po_line = late_purchase[production.mto_sale_line_id]
+                causes[production] = self.env._(
+                    "%(mo)s runs late: %(product)s from %(vendor)s (%(po)s) arrived %(days)s days later "
+                    "than expected", mo=production.name, product=po_line.product_id.display_name,
+                    vendor=po_line.partner_id.name, po=po_line.order_id.name, days=days)
+            else:
+                causes[production] = self.env._("%(mo)s runs late: work behind schedule", mo=production.name)
+        return causes
 
     def _mto_set_quantity(self, qty):
         """Set the quantity (product UoM) of a not-started order; its sub-orders follow in proportion."""

@@ -158,6 +158,30 @@ class TestRepromise(PromiseCase):
         self.assertEqual(stools.order_line.mto_risk_cause, f"{stool_mo.name} runs late: work behind schedule")
         self.assertTrue(cabinets.mto_at_risk and stools.mto_at_risk)
 
+    def test_late_production_names_the_purchase_that_came_late(self):
+        """Its components there now, an order still past its planned end names the purchase made
+        for it that arrived on a later day than expected when it was confirmed, not the shop
+        floor; one that came on its day (hours late) does not count."""
+        late, on_time = self.confirmed(self.cabinet, 2), self.confirmed(self.cabinet, 2)
+        for order, arrival in ((late, "2026-12-18 09:00:00"), (on_time, "2026-12-10 15:00:00")):
+            po_line = self.panel_po_line(order)
+            self.assertEqual(po_line.mto_date_confirmed.date(), date(2026, 12, 10))
+            with freeze_time(arrival):
+                receipt = po_line.order_id.picking_ids
+                receipt.move_ids.quantity = po_line.product_qty
+                receipt.move_ids.picked = True
+                receipt.button_validate()
+                order.order_line.mto_production_ids.action_assign()
+            self.assertEqual(order.order_line.mto_production_ids.reservation_state, "assigned")
+        with freeze_time("2026-12-21 08:00:00"):
+            self.env["sale.order.line"]._mto_cron_repromise()
+        po = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", late.order_line.id)]).order_id
+        self.assertEqual(late.order_line.mto_risk_cause,
+                         f"{late.order_line.mto_production_ids.name} runs late: Panel from Panel Vendor "
+                         f"({po.name}) arrived 8 days later than expected")
+        self.assertEqual(on_time.order_line.mto_risk_cause,
+                         f"{on_time.order_line.mto_production_ids.name} runs late: work behind schedule")
+
     def test_burst_of_triggers_queues_one_job_per_batch(self):
         cabinets = self.confirmed(self.cabinet, 2)
         po_line = self.panel_po_line(cabinets)
