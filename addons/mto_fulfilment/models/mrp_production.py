@@ -76,7 +76,9 @@ class MrpProduction(models.Model):
         components it still waits for; else a purchase made for its order line that arrived on a
         later day than expected when the purchase order was confirmed (the latest one: the work
         could only start then, whatever the shop floor does now); else work behind schedule.
-        One query for the arrivals of all of them."""
+        A fixed number of queries for all of them (their purchases' arrivals, read together)."""
+        if not self:
+            return {}
         arrivals = self.env["stock.move"].sudo().search_fetch([
             ("purchase_line_id.mto_sale_line_id", "in", self.mto_sale_line_id.ids),
             ("state", "=", "done"), ("location_id.usage", "=", "supplier"),
