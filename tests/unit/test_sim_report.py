@@ -153,5 +153,7 @@ def test_add_on_causes_are_classified_by_their_wording():
                           "later than expected") == "vendor slippage"
     assert classify_cause("WH/MO/00227 runs late: waiting for Panel") == "material: production waits for components"
     assert classify_cause("WH/MO/00227 runs late: work behind schedule") == "capacity: production running late"
+    assert classify_cause("WH/MO/00227 runs late: its sub-assembly WH/MO/00226 (Frame) finished 2 days later "
+                          "than planned") == "capacity: production running late"
     assert classify_cause("Panel Vendor moved P00116 (Panel) by 3 days") == "vendor slippage"
     assert classify_cause(None) is None

@@ -75,8 +75,10 @@ class MrpProduction(models.Model):
         """{production: why it is past its planned end}, in the words of the at-risk activity: the
         components it still waits for; else a purchase made for its order line that arrived on a
         later day than expected when the purchase order was confirmed (the latest one: the work
-        could only start then, whatever the shop floor does now); else work behind schedule.
-        A fixed number of queries for all of them (their purchases' arrivals, read together)."""
+        could only start then, whatever the shop floor does now); else one of its sub-assemblies
+        that finished later than booked (the most late one: it held the work up); else work
+        behind schedule. A fixed number of queries for all of them (their purchases' arrivals and
+        their finished sub-assemblies, read together)."""
         if not self:
             return {}
         arrivals = self.env["stock.move"].sudo().search_fetch([
@@ -91,10 +93,12 @@ class MrpProduction(models.Model):
             line = po_line.mto_sale_line_id
             if days > 0 and days > late_purchase.get(line, (0, None))[0]:
                 late_purchase[line] = (days, po_line)
+        late_subs = self._mto_late_sub_assemblies()
         causes = {}
         for production in self:
             waiting = production.move_raw_ids.filtered(
                 lambda m: m.state in ("confirmed", "waiting", "partially_available")).product_id
+            sub = late_subs.get(production)
             if waiting:
                 names = ", ".join(waiting[:3].mapped("display_name")) + (", …" if len(waiting) > 3 else "")
                 causes[production] = self.env._("%(mo)s runs late: waiting for %(components)s",
@@ -105,9 +109,52 @@ class MrpProduction(models.Model):
                     "%(mo)s runs late: %(product)s from %(vendor)s (%(po)s) arrived %(days)s days later "
                     "than expected", mo=production.name, product=po_line.product_id.display_name,
                     vendor=po_line.partner_id.name, po=po_line.order_id.name, days=days)
+            elif sub:
+                late, child = sub
+                # work is booked by the hour: a sub-assembly hours late can hold its parent up
+                values = {"mo": production.name, "sub": child.name, "product": child.product_id.display_name}
+                causes[production] = self.env._(
+                    "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(days)s days "
+                    "later than planned", days=late.days, **values) if late.days else self.env._(
+                    "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(hours)s hours "
+                    "later than planned", hours=max(1, round(late.total_seconds() / 3600)), **values)
             else:
                 causes[production] = self.env._("%(mo)s runs late: work behind schedule", mo=production.name)
         return causes
+
+    def _mto_late_sub_assemblies(self):
+        """{production: (lateness, child)}: the done sub-assembly order of each production (its
+        children, made for the same order line) that finished latest against the finish booked for
+        it (`mto_date_planned_finished`); productions none of whose children finished late are left
+        out. Children of all of them read together."""
+        children = self.production_group_id.child_ids.production_ids.filtered(
+            lambda p: p.state == "done" and p.date_finished and p.mto_date_planned_finished
+            and p.date_finished > p.mto_date_planned_finished)
+        result = {}
+        for production in self:
+            for child in production._get_children() & children:
+                if child.mto_sale_line_id != production.mto_sale_line_id:
+                    continue
+                late = child.date_finished - child.mto_date_planned_finished
+                if production not in result or late > result[production][0]:
+                    result[production] = (late, child)
+        return result
+
+    def _mto_late_cause_per_line(self):
+        """{order line: the cause its re-promise reports}: of the line's late productions, the one
+        none of whose sub-assembly orders is also late (the hold-up is upstream: a parent waits
+        for it), the earliest booked of those; the parent's own cause ("waiting for Frame") would
+        hide the sub-assembly's ("waiting for Panel")."""
+        causes = self._mto_late_causes()
+        per_line = {}
+        for production in self.sorted(lambda p: (p.date_start or p.date_finished, p.id)):
+            line = production.mto_sale_line_id
+            if line in per_line or production._get_children() & self:
+                continue
+            per_line[line] = causes[production]
+        for production in self:  # a cycle of late orders cannot happen, but no line goes silent
+            per_line.setdefault(production.mto_sale_line_id, causes[production])
+        return per_line
 
     def _mto_set_quantity(self, qty):
         """Set the quantity (product UoM) of a not-started order; its sub-orders follow in proportion."""

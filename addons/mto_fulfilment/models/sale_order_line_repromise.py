@@ -97,8 +97,8 @@ class SaleOrderLine(models.Model):
         late = self.env["mrp.production"].sudo().search([
             ("state", "in", ("confirmed", "progress", "to_close")), ("mto_sale_line_id", "!=", False),
             ("date_finished", "<", fields.Datetime.now())])
-        for production, cause in late._mto_late_causes().items():
-            production.mto_sale_line_id._mto_enqueue_repromise(cause)
+        for line, cause in late._mto_late_cause_per_line().items():
+            line._mto_enqueue_repromise(cause)
         day_ago = fields.Datetime.now() - timedelta(days=1)
         flagged = self.sudo().search(self._mto_open_promised_domain() + [
             "|", ("mto_repromise_needed", "=", True),

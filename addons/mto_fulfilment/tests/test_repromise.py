@@ -182,6 +182,63 @@ class TestRepromise(PromiseCase):
         self.assertEqual(on_time.order_line.mto_risk_cause,
                          f"{on_time.order_line.mto_production_ids.name} runs late: work behind schedule")
 
+    def wardrobes(self, qty):
+        """A 2-level order: Wardrobe (Paint, 60 min) of a Carcass made for it (Weld, 240 min, of
+        legs in stock): Carcass Mon 08:00-12:00 (on a Welding line of its own), Wardrobe
+        after it on Monday."""
+        env = self.env
+        welding = env["mrp.workcenter"].create({"name": "Welding", "resource_calendar_id": self.calendar.id})
+        mto = env.ref("stock.route_warehouse0_mto")
+        carcass = env["product.product"].create({
+            "name": "Carcass", "type": "consu", "is_storable": True,
+            "route_ids": [Command.set((mto | self.warehouse.manufacture_pull_id.route_id).ids)]})
+        env["mrp.bom"].create({
+            "product_tmpl_id": carcass.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": self.leg.id, "product_qty": 2})],
+            "operation_ids": [Command.create({"name": "Weld", "workcenter_id": welding.id,
+                                              "time_mode": "manual", "time_cycle_manual": 240})]})
+        wardrobe = env["product.product"].create({"name": "Wardrobe", "type": "consu", "is_storable": True})
+        env["mrp.bom"].create({
+            "product_tmpl_id": wardrobe.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": carcass.id, "product_qty": 1})],
+            "operation_ids": [Command.create({"name": "Paint", "workcenter_id": self.paint.id,
+                                              "time_mode": "manual", "time_cycle_manual": 60})]})
+        env["mto.routing.rule"].create({"name": "Wardrobes", "product_id": wardrobe.id, "strategy": "make_to_order"})
+        order = self.confirmed(wardrobe, qty)
+        productions = order.order_line.mto_production_ids
+        top, sub = (productions.filtered(lambda p, prod=prod: p.product_id == prod) for prod in (wardrobe, carcass))
+        self.assertEqual(sub.mto_date_planned_finished, datetime(2026, 12, 7, 12, 0))
+        self.assertGreaterEqual(top.date_start, sub.date_finished)
+        self.assertLessEqual(top.date_finished, datetime(2026, 12, 7, 15, 0))
+        return order, top, sub
+
+    def test_late_production_names_its_late_sub_assembly(self):
+        """A production past its planned end, its sub-assembly there now but finished 2 days
+        later than booked, names that sub-assembly; one 5 hours late is counted in hours."""
+        for finished, late in (("2026-12-09 14:00:00", "2 days"), ("2026-12-07 17:00:00", "5 hours")):
+            order, top, sub = self.wardrobes(1)
+            with freeze_time(finished):
+                sub.action_assign()
+                sub.qty_producing = 1
+                sub._set_qty_producing(False)
+                sub.move_raw_ids.picked = True
+                sub.with_context(skip_consumption=True).button_mark_done()
+            self.assertEqual(top.reservation_state, "assigned")
+            with freeze_time("2026-12-09 15:00:00"):
+                self.env["sale.order.line"]._mto_cron_repromise()
+            self.assertEqual(order.order_line.mto_risk_cause,
+                             f"{top.name} runs late: its sub-assembly {sub.name} (Carcass) finished {late} "
+                             "later than planned")
+
+    def test_late_sub_assembly_is_the_cause_not_its_waiting_parent(self):
+        """Both orders of a line past their planned end: the parent only waits for the
+        sub-assembly; the line's cause is the sub-assembly's own."""
+        order, top, sub = self.wardrobes(1)
+        with freeze_time("2026-12-09 15:00:00"):
+            self.assertEqual(top._mto_late_causes()[top], f"{top.name} runs late: waiting for Carcass")
+            self.env["sale.order.line"]._mto_cron_repromise()
+        self.assertEqual(order.order_line.mto_risk_cause, f"{sub.name} runs late: work behind schedule")
+
     def test_burst_of_triggers_queues_one_job_per_batch(self):
         cabinets = self.confirmed(self.cabinet, 2)
         po_line = self.panel_po_line(cabinets)
