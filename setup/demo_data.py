@@ -462,8 +462,18 @@ class _Generator:
         if "mto_capacity_reserve" in company._fields:
             # promises plan work centers at the speed done work orders really had, with 5 % slack
             vals.update(mto_capacity_reserve=5.0, mto_learn_durations=True)
+        euro = self.ref("base.EUR")
+        if euro and company.currency_id != euro and "account.move.line" in env and not env[
+                "account.move.line"].sudo().search_count([("company_id", "=", company.id)], limit=1):
+            # a German plant sells in euros (Odoo allows the change until something is posted)
+            euro.active = True
+            vals["currency_id"] = euro.id
         company.write(vals)
         company.partner_id.tz = TZ_NAME
+        if "product.pricelist" in env:
+            env["product.pricelist"].sudo().search([
+                ("company_id", "in", (False, company.id)), ("currency_id", "!=", company.currency_id.id),
+            ]).currency_id = company.currency_id
 
         attendances = []
         for dow in range(5):
