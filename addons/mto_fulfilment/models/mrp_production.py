@@ -73,7 +73,7 @@ class MrpProduction(models.Model):
 
     def _mto_late_causes(self):
         """{production: why it is past its planned end}, in the words of the at-risk activity: the
-        components it still waits for; else a purchase made for its order line that arrived on a
+        components it still waits for (with the sub-assembly order making one); else a purchase made for its order line that arrived on a
         later day than expected when the purchase order was confirmed (the latest one: the work
         could only start then, whatever the shop floor does now); else one of its sub-assemblies
         that finished later than booked (the most late one: it held the work up); else work
@@ -100,7 +100,12 @@ class MrpProduction(models.Model):
                 lambda m: m.state in ("confirmed", "waiting", "partially_available")).product_id
             sub = late_subs.get(production)
             if waiting:
-                names = ", ".join(waiting[:3].mapped("display_name")) + (", …" if len(waiting) > 3 else "")
+                # a component its own sub-assembly order makes is named with that order
+                making = {child.product_id: child for child in production._get_children()
+                          if child.state not in ("done", "cancel")}
+                names = ", ".join(f"{product.display_name} ({making[product].name})" if product in making
+                                  else product.display_name for product in waiting[:3])
+                names += ", …" if len(waiting) > 3 else ""
                 causes[production] = self.env._("%(mo)s runs late: waiting for %(components)s",
                                                 mo=production.name, components=names)
             elif production.mto_sale_line_id in late_purchase:

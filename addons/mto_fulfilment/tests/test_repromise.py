@@ -235,7 +235,7 @@ class TestRepromise(PromiseCase):
         sub-assembly; the line's cause is the sub-assembly's own."""
         order, top, sub = self.wardrobes(1)
         with freeze_time("2026-12-09 15:00:00"):
-            self.assertEqual(top._mto_late_causes()[top], f"{top.name} runs late: waiting for Carcass")
+            self.assertEqual(top._mto_late_causes()[top], f"{top.name} runs late: waiting for Carcass ({sub.name})")
             self.env["sale.order.line"]._mto_cron_repromise()
         self.assertEqual(order.order_line.mto_risk_cause, f"{sub.name} runs late: work behind schedule")
 
