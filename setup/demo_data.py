@@ -346,7 +346,7 @@ def _add_workdays(day, n):
 
 
 class _Generator:
-    def __init__(self, env, scale, seed, progress):
+    def __init__(self, env, scale, seed, progress, vendor_delay=True):
         from odoo.fields import Command
         self.Command = Command
         self.env = env(context=dict(
@@ -356,6 +356,7 @@ class _Generator:
         ), su=True)
         self.scale = max(1, int(scale))
         self.seed = seed
+        self.vendor_delay = vendor_delay
         self.rng = random.Random(seed)
         self.progress = progress or (lambda *_a: None)
         import pytz
@@ -470,10 +471,14 @@ class _Generator:
             vals["currency_id"] = euro.id
         company.write(vals)
         company.partner_id.tz = TZ_NAME
-        if "product.pricelist" in env:
-            env["product.pricelist"].sudo().search([
-                ("company_id", "in", (False, company.id)), ("currency_id", "!=", company.currency_id.id),
-            ]).currency_id = company.currency_id
+        if vals.get("currency_id"):
+            if "product.pricelist" in env:
+                env["product.pricelist"].sudo().search([
+                    ("company_id", "in", (False, company.id)), ("currency_id", "!=", euro.id),
+                ]).currency_id = euro
+            # one company, one currency: Odoo shows currencies (pricelist, amounts) only with several
+            used = env["res.company"].sudo().search([]).currency_id
+            env["res.currency"].sudo().search([("id", "not in", used.ids)]).active = False
 
         attendances = []
         for dow in range(5):
@@ -1388,14 +1393,32 @@ class _Generator:
         self.log(f"{len(to_confirm)} RFQs confirmed ({len(rfqs) - len(to_confirm)} left as RFQ), "
                  f"{len(received)} receipts validated, {len(shipped)} spare-part deliveries shipped")
 
+        # 4. the buyer sends a request for quotation made for an order, and the vendor confirms
+        # it two weeks later than asked: the order's promise is re-checked at once and it shows
+        # at risk (Sales > Orders > Orders at Risk)
+        if self.vendor_delay and "mto_sale_line_id" in env["purchase.order.line"]._fields:
+            late = env["purchase.order.line"].search([
+                ("mto_sale_line_id.order_id.state", "=", "sale"), ("order_id.state", "in", ("draft", "purchase")),
+                ("qty_received", "=", 0), ("date_planned", "!=", False)], order="id", limit=1)
+            if late:
+                late.order_id.filtered(lambda p: p.state == "draft").button_confirm()
+                late.with_context(queue_job__no_delay=True).date_planned = late.date_planned + timedelta(days=14)
+                order = late.mto_sale_line_id.order_id
+                self.log(f"vendor delay: {late.partner_id.name} moved {late.order_id.name} "
+                         f"({late.product_id.display_name}) by 14 days: {order.name} "
+                         + ("at risk" if order.mto_at_risk else "still on time"))
 
-def generate(env, scale=1, seed=42, progress=print):
+
+def generate(env, scale=1, seed=42, progress=print, vendor_delay=True):
     """Generate the demo data in `env`. Returns {'counts', 'seconds', 'warnings'}.
+
+    `vendor_delay`: end with a vendor moving a purchase made for an order (the order at risk);
+    the plant simulation starts without it.
 
     Neither commits nor checks the ``mto_demo.generated`` marker (the command line does both);
     it sets the marker at the end.
     """
-    return _Generator(env, scale, seed, progress).run()
+    return _Generator(env, scale, seed, progress, vendor_delay=vendor_delay).run()
 
 
 def main(argv=None):

@@ -84,7 +84,8 @@ def main(argv=None):
             progress("sim: the database already has the demo company (--reuse-db): not generated again")
         else:
             with freeze_time(local_dt(start, 6, 30)):
-                demo_data.generate(env, scale=args.scale, seed=args.seed, progress=progress)
+                demo_data.generate(env, scale=args.scale, seed=args.seed, progress=progress,
+                                   vendor_delay=False)
             cr.commit()
         if args.demo_only:
             return 0
