@@ -95,9 +95,10 @@ def main():
                     [[("state", "=", "draft"), ("order_line.mto_strategy", "=", "make_to_order")]], {"limit": 1})
     if quotation:
         rpc(session, args.url, "sale.order", "action_mto_promise", [quotation])
+    # the order at risk (the demo's vendor delay) when there is one: the screen shows the activity
     confirmed = rpc(session, args.url, "sale.order", "search",
-                    [[("state", "=", "sale"), ("mto_production_count", ">", 0)]] if False else
-                    [[("state", "=", "sale"), ("order_line.mto_production_ids", "!=", False)]], {"limit": 1})
+                    [[("state", "=", "sale"), ("order_line.mto_production_ids", "!=", False)]],
+                    {"limit": 1, "order": "mto_at_risk desc, id"})
     browser = Browser()
     browser.send("Network.enable")
     host = args.url.split("//", 1)[1].split(":")[0]
