@@ -111,6 +111,7 @@ def main():
         if confirmed:
             browser.shot(f"{args.url}/odoo/action-sale.action_orders/{confirmed[0]}", OUT / "sale_order_production.png",
                          wait_for=".o_form_view button[name='action_view_mto_production']")
+        browser.shot(f"{args.url}/odoo/action-mto_fulfilment.action_orders_at_risk", OUT / "orders_at_risk.png")
         browser.shot(f"{args.url}/odoo/action-mto_fulfilment.mto_routing_rule_action", OUT / "routing_rules.png")
         browser.shot(f"{args.url}/odoo/action-mto_fulfilment.action_mto_order_stock", OUT / "order_stock.png")
         browser.shot(f"{args.url}/odoo/action-mto_fulfilment.mto_fulfilment_report_action", OUT / "promise_kpis.png")

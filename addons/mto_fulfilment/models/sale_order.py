@@ -70,6 +70,12 @@ class SaleOrder(models.Model):
     mto_at_risk = fields.Boolean(
         "At risk", compute="_compute_mto_at_risk", store=True, index=True,
         help="At least one line is forecast later than promised.")
+    mto_forecast_date = fields.Date(
+        "Now expected", compute="_compute_mto_risk",
+        help="The latest date the plant now expects for the lines at risk (what the customer gets "
+             "if the new dates are accepted).")
+    mto_risk_cause = fields.Char(
+        "Why at risk", compute="_compute_mto_risk", help="The causes of the lines at risk.")
 
     @api.depends("state", "order_line.mto_production_ids.state",
                  "order_line.mto_production_ids.reservation_state", "picking_ids.state")
@@ -105,6 +111,14 @@ class SaleOrder(models.Model):
     def _compute_mto_at_risk(self):
         for order in self:
             order.mto_at_risk = any(order.order_line.mapped("mto_at_risk"))
+
+    @api.depends("order_line.mto_at_risk", "order_line.mto_forecast_date", "order_line.mto_risk_cause")
+    def _compute_mto_risk(self):
+        """For the list of orders at risk: how late and why, without opening each order."""
+        for order in self:
+            risky = order.order_line.filtered("mto_at_risk")
+            order.mto_forecast_date = max(risky.mapped("mto_forecast_date"), default=False)
+            order.mto_risk_cause = "; ".join(dict.fromkeys(c for c in risky.mapped("mto_risk_cause") if c)) or False
 
     # --------------------------------------------------------------- promise
     def _mto_promise_lines(self):
