@@ -70,7 +70,7 @@ class SaleOrder(models.Model):
     mto_at_risk = fields.Boolean(
         "At risk", compute="_compute_mto_at_risk", store=True, index=True,
         help="At least one line is forecast later than promised.")
-    mto_forecast_date = fields.Date(
+    mto_risk_date = fields.Date(
         "Now expected", compute="_compute_mto_risk",
         help="The latest date the plant now expects for the lines at risk (what the customer gets "
              "if the new dates are accepted).")
@@ -117,7 +117,7 @@ class SaleOrder(models.Model):
         """For the list of orders at risk: how late and why, without opening each order."""
         for order in self:
             risky = order.order_line.filtered("mto_at_risk")
-            order.mto_forecast_date = max(risky.mapped("mto_forecast_date"), default=False)
+            order.mto_risk_date = max(risky.mapped("mto_forecast_date"), default=False)
             order.mto_risk_cause = "; ".join(dict.fromkeys(c for c in risky.mapped("mto_risk_cause") if c)) or False
 
     # --------------------------------------------------------------- promise
