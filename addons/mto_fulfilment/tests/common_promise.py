@@ -43,6 +43,30 @@ class PromiseCase(TransactionCase):
         purchases serve orders (with the MTO route every order gets its own purchase)."""
         self.panel.route_ids = self.warehouse.buy_pull_id.route_id
 
+    def wardrobe_of_carcass(self, component, top_workcenter, component_qty=1):
+        """Wardrobe (60 min on `top_workcenter`) of a Carcass made for its order (MTO and
+        Manufacture routes; Weld 240 min on a Welding line of its own, from `component`); sold
+        to order. Returns (wardrobe, carcass)."""
+        env = self.env
+        welding = env["mrp.workcenter"].create({"name": "Welding", "resource_calendar_id": self.calendar.id})
+        mto = env.ref("stock.route_warehouse0_mto")
+        carcass = env["product.product"].create({
+            "name": "Carcass", "type": "consu", "is_storable": True,
+            "route_ids": [Command.set((mto | self.warehouse.manufacture_pull_id.route_id).ids)]})
+        env["mrp.bom"].create({
+            "product_tmpl_id": carcass.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": component.id, "product_qty": component_qty})],
+            "operation_ids": [Command.create({"name": "Weld", "workcenter_id": welding.id,
+                                              "time_mode": "manual", "time_cycle_manual": 240})]})
+        wardrobe = env["product.product"].create({"name": "Wardrobe", "type": "consu", "is_storable": True})
+        env["mrp.bom"].create({
+            "product_tmpl_id": wardrobe.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": carcass.id, "product_qty": 1})],
+            "operation_ids": [Command.create({"name": "Assemble", "workcenter_id": top_workcenter.id,
+                                              "time_mode": "manual", "time_cycle_manual": 60})]})
+        env["mto.routing.rule"].create({"name": "Wardrobes", "product_id": wardrobe.id, "strategy": "make_to_order"})
+        return wardrobe, carcass
+
     def quotation(self, qty=2):
         return self.env["sale.order"].create({
             "partner_id": self.customer.id,

@@ -291,24 +291,7 @@ class TestPromise(PromiseCase):
         """A 2-level order: the sub-assembly MO (MTO route) gets its own promised slot, and its
         parent never starts before it ends nor before the panels arrive (Thu 10 08:00)."""
         env = self.env
-        welding = env["mrp.workcenter"].create({"name": "Welding", "resource_calendar_id": self.calendar.id})
-        mto = env.ref("stock.route_warehouse0_mto")
-        manufacture = self.warehouse.manufacture_pull_id.route_id
-        carcass = env["product.product"].create({
-            "name": "Carcass", "type": "consu", "is_storable": True,
-            "route_ids": [Command.set((mto | manufacture).ids)]})
-        env["mrp.bom"].create({
-            "product_tmpl_id": carcass.product_tmpl_id.id, "product_qty": 1,
-            "bom_line_ids": [Command.create({"product_id": self.panel.id, "product_qty": 1})],
-            "operation_ids": [Command.create({"name": "Weld", "workcenter_id": welding.id,
-                                              "time_mode": "manual", "time_cycle_manual": 240})]})
-        wardrobe = env["product.product"].create({"name": "Wardrobe", "type": "consu", "is_storable": True})
-        env["mrp.bom"].create({
-            "product_tmpl_id": wardrobe.product_tmpl_id.id, "product_qty": 1,
-            "bom_line_ids": [Command.create({"product_id": carcass.id, "product_qty": 1})],
-            "operation_ids": [Command.create({"name": "Assemble", "workcenter_id": self.assembly.id,
-                                              "time_mode": "manual", "time_cycle_manual": 60})]})
-        env["mto.routing.rule"].create({"name": "Wardrobes", "product_id": wardrobe.id, "strategy": "make_to_order"})
+        wardrobe, carcass = self.wardrobe_of_carcass(self.panel, self.assembly)
         order = env["sale.order"].create({
             "partner_id": self.customer.id,
             "order_line": [Command.create({"product_id": wardrobe.id, "product_uom_qty": 1})]})

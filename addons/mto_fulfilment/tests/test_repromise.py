@@ -191,24 +191,7 @@ class TestRepromise(PromiseCase):
         """A 2-level order: Wardrobe (Paint, 60 min) of a Carcass made for it (Weld, 240 min, of
         legs in stock): Carcass Mon 08:00-12:00 (on a Welding line of its own), Wardrobe
         after it on Monday."""
-        env = self.env
-        welding = env["mrp.workcenter"].create({"name": "Welding", "resource_calendar_id": self.calendar.id})
-        mto = env.ref("stock.route_warehouse0_mto")
-        carcass = env["product.product"].create({
-            "name": "Carcass", "type": "consu", "is_storable": True,
-            "route_ids": [Command.set((mto | self.warehouse.manufacture_pull_id.route_id).ids)]})
-        env["mrp.bom"].create({
-            "product_tmpl_id": carcass.product_tmpl_id.id, "product_qty": 1,
-            "bom_line_ids": [Command.create({"product_id": self.leg.id, "product_qty": 2})],
-            "operation_ids": [Command.create({"name": "Weld", "workcenter_id": welding.id,
-                                              "time_mode": "manual", "time_cycle_manual": 240})]})
-        wardrobe = env["product.product"].create({"name": "Wardrobe", "type": "consu", "is_storable": True})
-        env["mrp.bom"].create({
-            "product_tmpl_id": wardrobe.product_tmpl_id.id, "product_qty": 1,
-            "bom_line_ids": [Command.create({"product_id": carcass.id, "product_qty": 1})],
-            "operation_ids": [Command.create({"name": "Paint", "workcenter_id": self.paint.id,
-                                              "time_mode": "manual", "time_cycle_manual": 60})]})
-        env["mto.routing.rule"].create({"name": "Wardrobes", "product_id": wardrobe.id, "strategy": "make_to_order"})
+        wardrobe, carcass = self.wardrobe_of_carcass(self.leg, self.paint, component_qty=2)
         order = self.confirmed(wardrobe, qty)
         productions = order.order_line.mto_production_ids
         top, sub = (productions.filtered(lambda p, prod=prod: p.product_id == prod) for prod in (wardrobe, carcass))
