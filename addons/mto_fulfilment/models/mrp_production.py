@@ -110,19 +110,32 @@ class MrpProduction(models.Model):
                                                 mo=production.name, components=names)
             elif production.mto_sale_line_id in late_purchase:
                 days, po_line = late_purchase[production.mto_sale_line_id]
+                values = {"mo": production.name, "product": po_line.product_id.display_name,
+                          "vendor": po_line.partner_id.name, "po": po_line.order_id.name}
                 causes[production] = self.env._(
                     "%(mo)s runs late: %(product)s from %(vendor)s (%(po)s) arrived %(days)s days later "
-                    "than expected", mo=production.name, product=po_line.product_id.display_name,
-                    vendor=po_line.partner_id.name, po=po_line.order_id.name, days=days)
+                    "than expected", days=days, **values) if days > 1 else self.env._(
+                    "%(mo)s runs late: %(product)s from %(vendor)s (%(po)s) arrived a day later than "
+                    "expected", **values)
             elif sub:
                 late, child = sub
                 # work is booked by the hour: a sub-assembly hours late can hold its parent up
                 values = {"mo": production.name, "sub": child.name, "product": child.product_id.display_name}
-                causes[production] = self.env._(
-                    "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(days)s days "
-                    "later than planned", days=late.days, **values) if late.days else self.env._(
-                    "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(hours)s hours "
-                    "later than planned", hours=max(1, round(late.total_seconds() / 3600)), **values)
+                hours = max(1, round(late.total_seconds() / 3600))
+                if late.days > 1:
+                    causes[production] = self.env._(
+                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(days)s days "
+                        "later than planned", days=late.days, **values)
+                elif late.days:
+                    causes[production] = self.env._(
+                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished a day later "
+                        "than planned", **values)
+                else:
+                    causes[production] = self.env._(
+                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(hours)s hours "
+                        "later than planned", hours=hours, **values) if hours > 1 else self.env._(
+                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished an hour later "
+                        "than planned", **values)
             else:
                 causes[production] = self.env._("%(mo)s runs late: work behind schedule", mo=production.name)
         return causes

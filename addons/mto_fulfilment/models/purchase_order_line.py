@@ -75,9 +75,11 @@ class PurchaseOrderLine(models.Model):
             causes = []
             if pol.date_planned and old_date and pol.date_planned > old_date:
                 days = (pol.date_planned - old_date).days or 1
+                values = {"vendor": pol.partner_id.name, "po": pol.order_id.name,
+                          "product": pol.product_id.display_name}
                 causes.append(self.env._("%(vendor)s moved %(po)s (%(product)s) by %(days)s days",
-                                         vendor=pol.partner_id.name, po=pol.order_id.name,
-                                         product=pol.product_id.display_name, days=days))
+                                         days=days, **values) if days > 1 else
+                              self.env._("%(vendor)s moved %(po)s (%(product)s) by a day", **values))
             if pol.product_uom_id.compare(pol.product_qty, old_qty) < 0:
                 causes.append(self.env._("%(vendor)s delivers only %(qty)s %(product)s on %(po)s",
                                          vendor=pol.partner_id.name, qty=pol.product_qty,

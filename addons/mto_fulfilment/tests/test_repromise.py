@@ -197,13 +197,15 @@ class TestRepromise(PromiseCase):
         top, sub = (productions.filtered(lambda p, prod=prod: p.product_id == prod) for prod in (wardrobe, carcass))
         self.assertEqual(sub.mto_date_planned_finished, datetime(2026, 12, 7, 12, 0))
         self.assertGreaterEqual(top.date_start, sub.date_finished)
-        self.assertLessEqual(top.date_finished, datetime(2026, 12, 7, 15, 0))
+        self.assertLessEqual(top.date_finished, datetime(2026, 12, 7, 17, 0))
         return order, top, sub
 
     def test_late_production_names_its_late_sub_assembly(self):
         """A production past its planned end, its sub-assembly there now but finished 2 days
-        later than booked, names that sub-assembly; one 5 hours late is counted in hours."""
-        for finished, late in (("2026-12-09 14:00:00", "2 days"), ("2026-12-07 17:00:00", "5 hours")):
+        later than booked, names that sub-assembly (a day: in words); one 5 hours late is counted
+        in hours."""
+        for finished, late in (("2026-12-09 14:00:00", "2 days"), ("2026-12-08 14:00:00", "a day"),
+                               ("2026-12-07 17:00:00", "5 hours")):
             order, top, sub = self.wardrobes(1)
             with freeze_time(finished):
                 sub.action_assign()
