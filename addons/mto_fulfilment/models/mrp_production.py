@@ -118,27 +118,28 @@ class MrpProduction(models.Model):
                     "%(mo)s runs late: %(product)s from %(vendor)s (%(po)s) arrived a day later than "
                     "expected", **values)
             elif sub:
-                late, child = sub
-                # work is booked by the hour: a sub-assembly hours late can hold its parent up
-                values = {"mo": production.name, "sub": child.name, "product": child.product_id.display_name}
-                hours = max(1, round(late.total_seconds() / 3600))
-                if late.days > 1:
-                    causes[production] = self.env._(
-                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(days)s days "
-                        "later than planned", days=late.days, **values)
-                elif late.days:
-                    causes[production] = self.env._(
-                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished a day later "
-                        "than planned", **values)
-                else:
-                    causes[production] = self.env._(
-                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(hours)s hours "
-                        "later than planned", hours=hours, **values) if hours > 1 else self.env._(
-                        "%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished an hour later "
-                        "than planned", **values)
+                causes[production] = production._mto_late_sub_assembly_cause(*sub)
             else:
                 causes[production] = self.env._("%(mo)s runs late: work behind schedule", mo=production.name)
         return causes
+
+    def _mto_late_sub_assembly_cause(self, late, child):
+        """The at-risk cause of this production held up by `child`, a sub-assembly that finished
+        `late` (a timedelta) against its booked finish: in days, or in hours when under a day
+        (work is booked by the hour: hours late can hold the parent up)."""
+        values = {"mo": self.name, "sub": child.name, "product": child.product_id.display_name}
+        hours = max(1, round(late.total_seconds() / 3600))
+        if late.days > 1:
+            return self.env._("%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(days)s days "
+                              "later than planned", days=late.days, **values)
+        if late.days:
+            return self.env._("%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished a day later "
+                              "than planned", **values)
+        if hours > 1:
+            return self.env._("%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished %(hours)s hours "
+                              "later than planned", hours=hours, **values)
+        return self.env._("%(mo)s runs late: its sub-assembly %(sub)s (%(product)s) finished an hour later "
+                          "than planned", **values)
 
     def _mto_late_sub_assemblies(self):
         """{production: (lateness, child)}: the done sub-assembly order of each production (its
