@@ -73,6 +73,8 @@ class TestRepromise(PromiseCase):
         # a second trigger updates the same activity
         po_line.date_planned = datetime(2026, 12, 17, 8, 0)
         self.assertEqual(line.mto_forecast_date, date(2026, 12, 17))
+        self.assertEqual(line.mto_risk_cause,
+                         f"Panel Vendor moved {po_line.order_id.name} (Panel) by a day", "slipped again: its cause")
         activities = cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(len(activities), 1)
         self.assertEqual(line.mto_promise_date, date(2026, 12, 10), "the promise never moves silently")
