@@ -417,6 +417,10 @@ def test_production_buffer_says_when_sub_assemblies_fill_in():
     res = one(snap, mto(2))
     assert ("production reliability buffer 3 d (12 of the 30 orders it learns from finished so far, "
             "sub-assemblies fill in)") in res.explanation
+    single = one(plant(free_qty={LEG: 8, TOP: 2}, production_buffer_days=3, production_buffer_finished=(0, 1)),
+                 mto(2))
+    assert ("production reliability buffer 3 d (the order it learns from has not finished yet, "
+            "sub-assemblies fill in)") in single.explanation
 
 
 def _vendor_history(snap):

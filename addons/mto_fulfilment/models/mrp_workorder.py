@@ -28,13 +28,14 @@ class MrpWorkorder(models.Model):
         return res
 
     def write(self, vals):
-        """A work order that will take longer re-promises its order and those planned after it there."""
+        """A work order that will take longer re-promises its order and those planned after it there
+        (whole minutes longer: what a planner sees, and a fraction of a minute moves no date)."""
         # booking the promise's own slots (on an alternative work center) is what was promised
         watch = "duration_expected" in vals and not self.env.context.get("mto_booking")
         before = {wo.id: wo.duration_expected for wo in self} if watch else {}
         res = super().write(vals)
         for workorder in self:
-            if workorder.id in before and workorder.duration_expected > before[workorder.id] + 1e-6 \
+            if workorder.id in before and round(workorder.duration_expected) > round(before[workorder.id]) \
                     and workorder.production_id.mto_sale_line_id:
                 cause = self.env._("%(wo)s on %(wc)s now takes %(new)s min instead of %(old)s",
                                    wo=workorder.display_name, wc=workorder.workcenter_id.name,

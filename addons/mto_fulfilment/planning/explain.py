@@ -141,6 +141,9 @@ def buffer_fragments(snapshot: Snapshot, buffer_days: float) -> list[str]:
     days = _days(buffer_days)
     if snapshot.production_buffer_finished:
         done, orders = snapshot.production_buffer_finished
+        if orders == 1:  # it learns from a single order, which has not finished
+            return [_("production reliability buffer %(days)s d (the order it learns from has not finished "
+                      "yet, sub-assemblies fill in)") % {"days": days}]
         return [_("production reliability buffer %(days)s d (%(done)s of the %(orders)s orders it learns "
                   "from finished so far, sub-assemblies fill in)") % {"days": days, "done": done, "orders": orders}]
     return [_("production reliability buffer %(days)s d") % {"days": days}]

@@ -114,9 +114,13 @@ class TestConfirmBooking(PromiseCase):
         self.assertEqual(workorder.duration_expected, 240)
         self.assertFalse(order.order_line.mto_repromise_needed)
         self.assertEqual(self.env["queue.job"].search_count([("method_name", "=", "_mto_repromise_job")]), jobs)
+        # a fraction of a minute more moves no date (and would read "240 min instead of 240")
+        workorder.duration_expected = 240.4
+        self.assertFalse(order.order_line.mto_repromise_needed)
         # a work order that really takes longer afterwards still re-promises its order
         workorder.duration_expected = 300
         self.assertTrue(order.order_line.mto_repromise_needed)
+        self.assertIn("now takes 300 min instead of 240", order.order_line.mto_pending_cause)
 
     def test_orders_confirmed_together_book_in_turn(self):
         """Two orders confirmed in one call: the second is promised against the slot and the
