@@ -92,6 +92,21 @@ def test_components_already_bought_arrive_as_their_purchase_order_says():
     assert planner.forecast(mto(2, "b")).material_ready == at(5, 8)
 
 
+def test_components_already_bought_can_arrive_sooner_than_a_new_purchase():
+    """Legs ordered last week arrive on Wednesday, a new purchase would take until Saturday: the
+    forecast waits for the order, not for a purchase nobody will make (that made lines whose
+    components were on their way look a vendor lead time late)."""
+    planner = Planner(plant(free_qty={TOP: 2}))
+    soon = planner.forecast(mto(2, "a"), Holdings(purchases={LEG: at(2, 8)}))
+    assert soon.material_ready == at(2, 8)
+    assert soon.explanation.startswith("Component Leg arrives on 2026-03-04 (already ordered);")
+    # an order past its date comes from now on, not in the past
+    overdue = planner.forecast(mto(2, "a"), Holdings(purchases={LEG: at(-3, 8)}))
+    assert overdue.material_ready == at(0, 8)
+    # a line that buys nothing yet still plans the new purchase
+    assert planner.forecast(mto(2, "b")).material_ready == at(5, 8)
+
+
 def test_explanations_use_the_installed_translator_only_inside_its_block():
     from planning import promise_lines, translation
 

@@ -16,6 +16,7 @@ from odoo.tools import SQL
 from odoo.tools.translate import get_translation
 
 from ..planning import (
+    LIKELY_PERCENTILE,
     Bom,
     BomLine,
     Holdings,
@@ -204,14 +205,17 @@ class MtoPromise(models.AbstractModel):
 
     # ------------------------------------------------------------- snapshot
     @api.model
-    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False, overdue_by_line=None):
-        """The plant as the planner sees it (see `_load_workcenters` for `overdue_by_line`)."""
+    def _load_snapshot(self, products, warehouse, now, exclude_sale_lines=None, lock=False, overdue_by_line=None,
+                       vendor_percentile=None):
+        """The plant as the planner sees it (see `_load_workcenters` for `overdue_by_line`;
+        `vendor_percentile`: of the vendors' lateness counted on, instead of the company's
+        reliability buffer: a forecast's likely date, `_buffers_of`)."""
         company = warehouse.company_id
         boms, _levels = self._load_boms(products, company, warehouse.mto_pull_id.route_id)
         all_products = products
         for bom_data in boms.values():
             all_products |= bom_data["components"]
-        snap_products = self._snapshot_products(all_products, boms, company)
+        snap_products = self._snapshot_products(all_products, boms, company, vendor_percentile)
         if lock:
             workcenters = self.env["mrp.workcenter"].sudo().browse(
                 {op.workcenter_id for data in boms.values() for op in data["bom"].operations})
@@ -219,7 +223,7 @@ class MtoPromise(models.AbstractModel):
         workcenters = self._load_workcenters(boms, now, overdue_by_line=overdue_by_line, fresh=lock,
                                              company=company)
         free_qty, supply, demand = self._load_material(
-            all_products, warehouse, now, exclude_sale_lines)
+            all_products, warehouse, now, exclude_sale_lines, vendor_percentile)
         for product in self._components_to_order(all_products - products, warehouse):
             # Odoo makes or buys these for the order whatever the stock (MTO route: the component
             # move waits for its own sub-MO or purchase), so free stock and other supply do not
@@ -325,7 +329,7 @@ class MtoPromise(models.AbstractModel):
         return result, levels
 
     @api.model
-    def _snapshot_products(self, products, boms, company):
+    def _snapshot_products(self, products, boms, company, percentile=None):
         """Sourcing per product. The purchase delay is the one of the vendor Odoo will buy from
         (`_select_seller`: cheapest valid price, then sequence), not the fastest vendor, so the
         promise waits for the purchase order confirmation will really create; that vendor's
@@ -336,7 +340,7 @@ class MtoPromise(models.AbstractModel):
             sellers[product] = product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
         lateness = self._vendor_lateness(
             self.env["res.partner"].union(*[s.partner_id for s in sellers.values() if s]), company)
-        buffers = self._buffers_of(lateness, company)
+        buffers = self._buffers_of(lateness, company, percentile)
         per_order = company.mto_vendor_buffer_per_order
         result = {}
         for product, seller in sellers.items():
@@ -354,15 +358,19 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _vendor_buffers(self, vendors, company):
+    def _vendor_buffers(self, vendors, company, percentile=None):
         """{vendor id: days} the promise adds to the vendor's lead time: the company's percentile
         (`mto_vendor_buffer_percentile`, 0: off) of the vendor's lateness over its latest
         `mto_vendor_buffer_receipts` receipts (`_vendor_lateness`), rounded up to whole days."""
-        return self._buffers_of(self._vendor_lateness(vendors, company), company)
+        return self._buffers_of(self._vendor_lateness(vendors, company), company, percentile)
 
     @api.model
-    def _buffers_of(self, lateness, company):
-        percentile = company.mto_vendor_buffer_percentile
+    def _buffers_of(self, lateness, company, percentile=None):
+        """{vendor id: days} at the company's percentile of each vendor's `lateness`, or at
+        `percentile` when lower (a forecast's likely date: `LIKELY_PERCENTILE`)."""
+        if not company.mto_vendor_buffer_percentile:
+            return {}
+        percentile = min(percentile or 100.0, company.mto_vendor_buffer_percentile)
         return {partner_id: percentile_days(values, percentile) for partner_id, values in lateness.items()}
 
     @api.model
@@ -477,8 +485,9 @@ class MtoPromise(models.AbstractModel):
         return inside, outside
 
     @api.model
-    def _load_material(self, products, warehouse, now, exclude_sale_lines=None):
-        """Free stock now, incoming supply and already-promised demand, per product."""
+    def _load_material(self, products, warehouse, now, exclude_sale_lines=None, vendor_percentile=None):
+        """Free stock now, incoming supply (receipts dated by `_purchase_arrivals`) and
+        already-promised demand, per product."""
         free = products.with_context(warehouse_id=warehouse.id)._mto_free_qty_for_promise()
         location = warehouse.view_location_id
         Move = self.env["stock.move"].sudo()
@@ -490,7 +499,7 @@ class MtoPromise(models.AbstractModel):
         incoming = Move._read_group(base + inside, ["product_id", "date:day", "purchase_line_id"], ["product_qty:sum"])
         arrival = self._purchase_arrivals(
             self.env["purchase.order.line"].sudo().union(*[pol for _p, _d, pol, _q in incoming if pol]),
-            warehouse.company_id)
+            warehouse.company_id, vendor_percentile)
         for product, date, po_line, qty in incoming:
             when = (arrival.get(po_line.id) or date) if po_line else date
             supply[product.id].append((max(now, when), qty))
@@ -503,18 +512,19 @@ class MtoPromise(models.AbstractModel):
         return free, dict(supply), dict(demand)
 
     @api.model
-    def _purchase_arrivals(self, po_lines, company):
+    def _purchase_arrivals(self, po_lines, company, percentile=None):
         """{purchase line id: when its goods can be counted on} (one query for the vendors).
 
         A receipt arrives when its purchase line says (a vendor's new date moves that, not the
         move), but not before the date expected at confirmation plus the vendor's reliability
-        buffer: a delay the vendor already announced is part of that buffer, not added to it.
+        buffer (at `percentile` of its lateness when lower, `_buffers_of`): a delay the vendor
+        already announced is part of that buffer, not added to it.
         """
         if not po_lines:
             return {}
         # the plant's purchase dates, also for a salesperson who may not read purchase orders
         po_lines = po_lines.sudo()
-        buffers = self._vendor_buffers(po_lines.partner_id, company)
+        buffers = self._vendor_buffers(po_lines.partner_id, company, percentile)
         result = {}
         for po_line in po_lines:
             if not po_line.date_planned:
@@ -839,11 +849,14 @@ class MtoPromise(models.AbstractModel):
                 continue
             products = self.env["product.product"].union(*[r["product"] for r in todo.values()])
             overdue = defaultdict(lambda: defaultdict(list))
-            snapshot = self._load_snapshot(products, warehouse, now, overdue_by_line=overdue)
+            # the likely date: receipts and purchases at the vendors' median lateness, not at the
+            # reliability buffer the promise keeps in reserve (`LIKELY_PERCENTILE`)
+            snapshot = self._load_snapshot(products, warehouse, now, overdue_by_line=overdue,
+                                           vendor_percentile=LIKELY_PERCENTILE)
             planner = Planner(snapshot)
             todo_lines = self.env["sale.order.line"].union(*todo)
             own_leaves, own_slots, own_done = self._own_workorders(todo_lines, now)
-            own_purchases = self._own_purchases(todo_lines)
+            own_purchases = self._own_purchases(todo_lines, LIKELY_PERCENTILE)
             own_demand, own_supply = self._own_moves(todo_lines, snapshot.products, warehouse, now)
             with self._planning_translation():
                 for line, request in todo.items():
@@ -924,9 +937,10 @@ class MtoPromise(models.AbstractModel):
         return result
 
     @api.model
-    def _own_purchases(self, lines):
+    def _own_purchases(self, lines, percentile=None):
         """{line id: {product id: latest expected arrival}} of purchases open for each line, dated
-        as the snapshot dates receipts (`_purchase_arrivals`: vendor's date, reliability buffer)."""
+        as the snapshot dates receipts (`_purchase_arrivals`: vendor's date, reliability buffer,
+        at `percentile` of the vendor's lateness when lower)."""
         result = defaultdict(dict)
         po_lines = self.env["purchase.order.line"].sudo().search([
             ("mto_sale_line_id", "in", lines.ids), ("state", "!=", "cancel")])
@@ -935,7 +949,7 @@ class MtoPromise(models.AbstractModel):
         arrivals = {}
         for company in po_lines.company_id:
             arrivals.update(self._purchase_arrivals(po_lines.filtered(lambda pol, c=company: pol.company_id == c),
-                                                    company))
+                                                    company, percentile))
         for po_line in po_lines:
             mine = result[po_line.mto_sale_line_id.id]
             arrival = arrivals.get(po_line.id, po_line.date_planned)

@@ -10,7 +10,7 @@ from .i18n import _, translation
 from .intervals import WorkTimeline, first_free_time, merge_intervals, subtract_intervals, working_minutes
 from .material import Ledger
 from .promise import Planner, promise_lines
-from .reliability import per_purchase_percentile, percentile_days, production_buffer_days
+from .reliability import LIKELY_PERCENTILE, per_purchase_percentile, percentile_days, production_buffer_days
 from .results import (
     MAKE_TO_ORDER,
     MAKE_TO_STOCK,
@@ -53,6 +53,7 @@ __all__ = [
     "merge_intervals",
     "minutes_to_timedelta",
     "operation_minutes",
+    "LIKELY_PERCENTILE",
     "per_purchase_percentile",
     "percentile_days",
     "production_buffer_days",

@@ -111,6 +111,8 @@ def sourcing_fragment(snapshot: Snapshot, src: Sourcing) -> str:
         return _("component %(name)s is made by %(date)s") % values
     if src.method == "stock":
         return _("component %(name)s is available on %(date)s") % values
+    if src.method == "ordered":  # a forecast: the line's own purchase order
+        return _("component %(name)s arrives on %(date)s (already ordered)") % values
     if src.method == "purchase":
         return _("component %(name)s arrives on %(date)s") % values + purchase_terms(
             snapshot, src.product_id

@@ -89,7 +89,7 @@ class Planner:
         self._board = CapacityBoard(snapshot.workcenters, horizon_end, self._journal)
         self._bookings: list[Booking] = []
         self._allocations: list[Allocation] = []
-        self._products: dict[int, Product] = {}  # per-forecast overrides of snapshot products
+        self._ordered: dict[int, datetime] = {}  # per-forecast: when what it already buys arrives
         self._held: dict[tuple[int, int], list] = {}  # per-forecast: the line's booked slots
         self._done: dict[tuple[int, int], int] = {}  # per-forecast: its work orders already done
         self._own: dict[int, float] = {}  # per-forecast: its order stock, no other order's to take
@@ -113,7 +113,8 @@ class Planner:
         Its own bookings become free, its order stock is its own (taken first, before any other
         stock or supply, whatever other orders are projected to need: pegged, nobody else can
         reserve it), its own moves leave the projected stock, and components it already buys
-        arrive as their purchase orders say.
+        arrive as their purchase orders say (sooner or later than a new purchase would: they are
+        ordered; not before now).
         Every line of a batch is forecast against the same unchanged state, so a line's forecast
         does not depend on the other lines re-planned with it.
         """
@@ -125,14 +126,16 @@ class Planner:
                 self._held = {key: sorted(slots, key=lambda s: s[1]) for key, slots in holdings.slots.items()}
                 self._done = dict(holdings.done)
                 self._own = {pid: qty for pid, qty in holdings.stock.items() if qty > EPS}
-            # the likely date: each purchase at the per-receipt buffer and no production buffer.
+                self._ordered = {pid: max(when, self.now) for pid, when in holdings.purchases.items()}
+            # the likely date: no production buffer and no vendor buffer per order (the snapshot
+            # of a forecast counts receipts at the vendors' likely lateness, LIKELY_PERCENTILE).
             # Those are the promise's reserve against noise: a line is at risk when its plan no
             # longer fits even with the reserve used, not when the statistic has grown since
             self._likely = True
             return self._run(line)
         finally:
             self._journal.rollback(0)
-            self._held, self._done, self._own, self._likely = {}, {}, {}, False
+            self._held, self._done, self._own, self._ordered, self._likely = {}, {}, {}, {}, False
 
     def _give_back(self, holdings: Holdings) -> None:
         for wc_id, intervals in holdings.booked.items():
@@ -141,19 +144,6 @@ class Planner:
             changes = list(holdings.demand.get(product_id, []))
             changes += [(when, -qty) for when, qty in holdings.supply.get(product_id, [])]
             self._ledger.adjust(product_id, changes)
-        for product_id, arrival in holdings.purchases.items():
-            product = self.snapshot.products.get(product_id)
-            if product is None or product.purchase_delay_days is None:
-                continue
-            # what a new purchase would add on top of the vendor's lead time stays counted once
-            days = (
-                (arrival - self.now).total_seconds() / 86400
-                - self.snapshot.purchase_lead_days
-                - (product.vendor_buffer_days or 0.0)
-            )
-            if days > product.purchase_delay_days:
-                self._products[product_id] = dataclasses.replace(product, purchase_delay_days=days)
-                self._journal.record(lambda pid=product_id: self._products.pop(pid, None))
 
     def _run(self, line: LineRequest) -> LineResult:
         self._bookings, self._allocations = [], []
@@ -240,9 +230,6 @@ class Planner:
             )
 
     def _product(self, product_id: int) -> Product:
-        override = self._products.get(product_id)
-        if override is not None:
-            return override
         try:
             return self.snapshot.products[product_id]
         except KeyError:
@@ -287,7 +274,10 @@ class Planner:
 
     def _purchase_date(self, product: Product) -> datetime:
         """Days to purchase (RFQ to confirmed order), then the vendor's lead time and its
-        reliability buffer."""
+        reliability buffer; for a component the forecast line already buys, its order's date."""
+        ordered = self._ordered.get(product.id)
+        if ordered is not None:
+            return ordered
         days = (
             self.snapshot.purchase_lead_days
             + (product.purchase_delay_days or 0.0)
@@ -371,6 +361,8 @@ class Planner:
         else:
             ready, method = self._purchase_date(product), "purchase"
         self._record_allocation(Allocation(product_id, shortage, ready, method, path))
+        if product_id in self._ordered:
+            method = "ordered"
         return Sourcing(product_id, qty, ready, method, made)
 
     # --- manufacturing -------------------------------------------------------------------
@@ -482,7 +474,7 @@ class Planner:
             fragment = _("%(product)s is purchased to order and arrives on %(date)s") % {
                 "product": product.name,
                 "date": day(arrival),
-            } + purchase_terms(snap, product_id)
+            } + (_(" (already ordered)") if product_id in self._ordered else purchase_terms(snap, product_id))
             return _Part(
                 ready,
                 ready,

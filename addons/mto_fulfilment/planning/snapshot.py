@@ -134,15 +134,15 @@ class Holdings:
 
     ``booked``: its work orders' intervals per work center; ``stock``: order stock pegged to it;
     ``demand``/``supply``: its own delivery and production moves counted in the snapshot;
-    ``purchases``: latest expected arrival of the components it already buys (they cannot come
-    sooner than their purchase order says); ``slots``: its booked work orders per (product,
-    operation) as (work center, start, end, minutes): a re-plan keeps a slot not yet over when its
-    operation can start (pushed by that much if it can start only later), so the forecast judges
-    the booked plan, not a new one made with today's duration estimates, which may no longer fit
-    the slot the plan gave it; the slot runs over its end when the work takes longer than it holds
-    (``minutes`` of work left, for a running work order whose slot starts now; None: the
-    operation's expected duration); ``done``: how many work orders per (product, operation) of its
-    open production orders are already done (a re-plan does not plan them again).
+    ``purchases``: latest expected arrival of the components it already buys (they come when their
+    purchase order says, sooner or later than a new purchase would); ``slots``: its booked work
+    orders per (product, operation) as (work center, start, end, minutes): a re-plan keeps a slot
+    not yet over when its operation can start (pushed by that much if it can start only later), so
+    the forecast judges the booked plan, not a new one made with today's duration estimates, which
+    may no longer fit the slot the plan gave it; the slot runs over its end when the work takes
+    longer than it holds (``minutes`` of work left, for a running work order whose slot starts now;
+    None: the operation's expected duration); ``done``: how many work orders per (product,
+    operation) of its open production orders are already done (a re-plan does not plan them again).
     """
 
     booked: dict[int, list[Interval]] = field(default_factory=dict)
