@@ -163,7 +163,7 @@ class TestPromise(PromiseCase):
         self.assertEqual([(round(late, 3), round(lead, 3)) for late, lead in fill], [(1.333, 0.167)])
         self.assertEqual(production_buffer_days(orders, fill, percentile, 3.0), 8.0)
         quote.action_mto_promise()
-        self.assertIn("production reliability buffer 2 d (0 of the 1 orders it learns from finished so far, "
+        self.assertIn("production reliability buffer 2 d (the order it learns from has not finished yet, "
                       "sub-assemblies fill in)", quote.order_line.mto_promise_explanation)
         buffered = quote.order_line.mto_promise_date
         mark_done(line.mto_production_ids - sub_assembly, booked)
