@@ -46,6 +46,16 @@ class TestVendorReliability(PromiseCase):
             self.buy(confirm, late)
         self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, -len(HISTORY))
 
+    def confirmed_with_history(self):
+        """The history above, a buffer at the 80th percentile, a cabinet promised and confirmed:
+        its line."""
+        self.history()
+        self.company.mto_vendor_buffer_percentile = 80
+        order = self.quotation()
+        order.action_mto_promise()
+        order.action_confirm()
+        return order.order_line
+
     def test_buffer_is_the_percentile_of_observed_lateness(self):
         self.history()
         self.company.mto_vendor_buffer_percentile = 80
@@ -189,13 +199,8 @@ class TestVendorReliability(PromiseCase):
         time (at the grown reserve it would be Sun 13: flagged for a statistic, not a delay). The
         vendor moving the receipt to Fri 11 is a delay: flagged."""
         self.panels_from_stock()
-        self.history()
         po = self.buy(datetime(2026, 12, 4, 8), 0, qty=4, receive=False)
-        self.company.mto_vendor_buffer_percentile = 80
-        order = self.quotation()
-        order.action_mto_promise()
-        order.action_confirm()
-        line = order.order_line
+        line = self.confirmed_with_history()
         self.assertEqual(line.mto_promise_date, date(2026, 12, 9))
         self.buy(datetime(2026, 11, 26, 8), 6)
         self.buy(datetime(2026, 11, 27, 8), 6)
@@ -215,12 +220,7 @@ class TestVendorReliability(PromiseCase):
         vendor's median lateness, 1 day: Sun 13, assembly Mon 14), not a purchase made now (Fri 11
         + 3 days lead + 1 day: Tue 15, a day late)."""
         with freeze_time(NOW):
-            self.history()
-            self.company.mto_vendor_buffer_percentile = 80
-            order = self.quotation()
-            order.action_mto_promise()
-            order.action_confirm()
-        line = order.order_line
+            line = self.confirmed_with_history()
         self.assertEqual(line.mto_promise_date, date(2026, 12, 14))
         with freeze_time(datetime(2026, 12, 11, 8)):
             line._mto_repromise_job()
