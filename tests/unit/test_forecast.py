@@ -105,6 +105,10 @@ def test_components_already_bought_can_arrive_sooner_than_a_new_purchase():
     assert overdue.material_ready == at(0, 8)
     # a line that buys nothing yet still plans the new purchase
     assert planner.forecast(mto(2, "b")).material_ready == at(5, 8)
+    # the vendor since removed from the product: the order placed still comes
+    snap = plant(free_qty={TOP: 2})
+    snap.products[LEG] = dataclasses.replace(snap.products[LEG], can_buy=False, purchase_delay_days=None)
+    assert Planner(snap).forecast(mto(2, "a"), Holdings(purchases={LEG: at(2, 8)})).material_ready == at(2, 8)
 
 
 def test_explanations_use_the_installed_translator_only_inside_its_block():

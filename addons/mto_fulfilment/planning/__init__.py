@@ -25,6 +25,7 @@ from .results import (
 from .snapshot import Bom, BomLine, Holdings, Operation, Product, Snapshot, Workcenter
 
 __all__ = [
+    "LIKELY_PERCENTILE",
     "MAKE_TO_ORDER",
     "MAKE_TO_STOCK",
     "STOCK_THEN_ORDER",
@@ -53,7 +54,6 @@ __all__ = [
     "merge_intervals",
     "minutes_to_timedelta",
     "operation_minutes",
-    "LIKELY_PERCENTILE",
     "per_purchase_percentile",
     "percentile_days",
     "production_buffer_days",

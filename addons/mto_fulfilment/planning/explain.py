@@ -79,9 +79,12 @@ def _days(value: float) -> str:
     return f"{value:g}"
 
 
-def purchase_terms(snapshot: Snapshot, product_id: int) -> str:
+def purchase_terms(snapshot: Snapshot, product_id: int, ordered: bool = False) -> str:
     """' (from Vendor: lead 7 d + 2 d reliability buffer)' for a product bought to order whose
-    vendor is known: what the arrival date is made of."""
+    vendor is known: what the arrival date is made of; ' (already ordered)' when a forecast
+    counts the line's own purchase order (`ordered`), whose date is the vendor's."""
+    if ordered:
+        return _(" (already ordered)")
     product = snapshot.products.get(product_id)
     if product is None or product.purchase_delay_days is None or not product.vendor_name:
         return ""
@@ -111,11 +114,9 @@ def sourcing_fragment(snapshot: Snapshot, src: Sourcing) -> str:
         return _("component %(name)s is made by %(date)s") % values
     if src.method == "stock":
         return _("component %(name)s is available on %(date)s") % values
-    if src.method == "ordered":  # a forecast: the line's own purchase order
-        return _("component %(name)s arrives on %(date)s (already ordered)") % values
-    if src.method == "purchase":
+    if src.method in ("purchase", "ordered"):  # ordered: a forecast's own purchase order
         return _("component %(name)s arrives on %(date)s") % values + purchase_terms(
-            snapshot, src.product_id
+            snapshot, src.product_id, src.method == "ordered"
         )
     return _("component %(name)s arrives on %(date)s") % values
 

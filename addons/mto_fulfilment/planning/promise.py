@@ -250,9 +250,9 @@ class Planner:
     def _can_make(product: Product) -> bool:
         return product.can_manufacture and product.bom_id is not None
 
-    @staticmethod
-    def _can_buy(product: Product) -> bool:
-        return product.can_buy and product.purchase_delay_days is not None
+    def _can_buy(self, product: Product) -> bool:
+        """A vendor to buy from, or (forecast) the line's own purchase order already placed."""
+        return product.id in self._ordered or (product.can_buy and product.purchase_delay_days is not None)
 
     def _production_buffer(self, ready: datetime) -> float:
         """Days of production reliability buffer for goods made for a line, ready at `ready`."""
@@ -474,7 +474,7 @@ class Planner:
             fragment = _("%(product)s is purchased to order and arrives on %(date)s") % {
                 "product": product.name,
                 "date": day(arrival),
-            } + (_(" (already ordered)") if product_id in self._ordered else purchase_terms(snap, product_id))
+            } + purchase_terms(snap, product_id, product_id in self._ordered)
             return _Part(
                 ready,
                 ready,
