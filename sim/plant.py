@@ -248,20 +248,25 @@ class Simulation:
         `load`, from the BoMs and the simulated product/quantity mix (confirmed orders only)."""
         env = self.env
         bom_find = env["mrp.bom"]._bom_find
+        structure = {}      # product id -> (operations, made components): looked up once each
+
+        def parts(product):
+            if product.id not in structure:
+                bom = bom_find(product)[product]
+                structure[product.id] = (
+                    [(op.workcenter_id.id, op.time_cycle_manual, op.workcenter_id.time_efficiency,
+                      op.workcenter_id.time_start, op.workcenter_id.time_stop)
+                     for op in bom.operation_ids if not op._skip_operation_line(product)],
+                    [(bl.product_id, bl.product_qty) for bl in bom.bom_line_ids
+                     if not bl._skip_bom_line(product) and bl.product_id.bom_ids])
+            return structure[product.id]
 
         def minutes(product, qty, acc):
-            bom = bom_find(product)[product]
-            if not bom:
-                return
-            for op in bom.operation_ids:
-                if op._skip_operation_line(product):
-                    continue
-                wc = op.workcenter_id
-                acc[wc.id] += op.time_cycle_manual * qty * 100.0 / (wc.time_efficiency or 100.0) \
-                    + wc.time_start + wc.time_stop
-            for bl in bom.bom_line_ids:
-                if not bl._skip_bom_line(product) and bl.product_id.bom_ids:
-                    minutes(bl.product_id, qty * bl.product_qty, acc)
+            operations, components = parts(product)
+            for wc_id, cycle, efficiency, time_start, time_stop in operations:
+                acc[wc_id] += cycle * qty * 100.0 / (efficiency or 100.0) + time_start + time_stop
+            for component, component_qty in components:
+                minutes(component, qty * component_qty, acc)
 
         def mix(products, qtys):
             acc = defaultdict(float)

@@ -1,6 +1,16 @@
+import pytz
+
 from odoo import api, fields, models
 
 from . import batching
+
+
+def _plant_day(moment, company):
+    """The day `moment` (naive UTC) falls on where the company works (its working hours' time
+    zone): a receipt at 09:00 in Brussels on the day expected is not a day late because that day
+    began at 23:00 UTC."""
+    tz = pytz.timezone(company.resource_calendar_id.tz or "UTC")
+    return pytz.utc.localize(moment).astimezone(tz).date()
 
 
 class MrpProduction(models.Model):
@@ -74,9 +84,9 @@ class MrpProduction(models.Model):
     def _mto_late_causes(self):
         """{production: why it is past its planned end}, in the words of the at-risk activity: the
         components it still waits for (with the sub-assembly order making one); else a purchase
-        made for its order line that arrived on a later day than expected when the purchase order
-        was confirmed (the latest one: the work could only start then, whatever the shop floor
-        does now); else one of its sub-assemblies that finished later than booked (the most late
+        made for its order line that arrived on a later day (the plant's) than expected when the
+        purchase order was confirmed (the latest one: the work could only start then, whatever the
+        shop floor does now); else one of its sub-assemblies that finished later than booked (the most late
         one: it held the work up); else work behind schedule. A fixed number of queries for all
         of them (their purchases' arrivals and their finished sub-assemblies, read together)."""
         if not self:
@@ -89,7 +99,8 @@ class MrpProduction(models.Model):
         for move in arrivals:
             po_line = move.purchase_line_id
             expected = po_line.mto_date_confirmed or po_line.date_planned
-            days = (move.date.date() - expected.date()).days if expected else 0
+            company = po_line.company_id
+            days = (_plant_day(move.date, company) - _plant_day(expected, company)).days if expected else 0
             line = po_line.mto_sale_line_id
             if days > 0 and days > late_purchase.get(line, (0, None))[0]:
                 late_purchase[line] = (days, po_line)

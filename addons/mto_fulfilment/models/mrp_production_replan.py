@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
 from odoo.tools.misc import format_datetime
 
 _logger = logging.getLogger(__name__)
@@ -35,30 +36,43 @@ class MrpProduction(models.Model):
             ("state", "=", "confirmed"), ("is_planned", "=", True), ("date_start", "<", now),
             ("reservation_state", "!=", "assigned"), ("workorder_ids", "!=", False),
         ], order="date_start, id", limit=limit)
+        if not productions:
+            return True
         # in booked order: sub-assemblies are booked before the orders they feed, whose components
-        # are then expected at the sub-assemblies' new finish
-        for production in productions:
-            if production.state != "confirmed" or production.workorder_ids.filtered(
-                    lambda w: w.state in ("progress", "done")):
-                continue
-            missing = production.move_raw_ids.filtered(
-                lambda m: m.state not in ("assigned", "done", "cancel"))
-            if not missing:
-                continue
-            missing.invalidate_recordset(["forecast_expected_date", "forecast_availability"])
-            expected = max((d for d in missing.mapped("forecast_expected_date") if d), default=None)
-            # no news of them (nothing incoming, or what is incoming is overdue): not expected
-            # within the hour. Planned from this time tomorrow, so that the slot it cannot use now
-            # goes to work that can run, and looked at again then, not every hour
-            start = expected if expected and expected > now else now + timedelta(days=1)
-            try:
-                with self.env.cr.savepoint():
-                    production._mto_replan_from(start)
-            except UserError as exc:
-                _logger.warning("MTO: could not re-plan %s: %s", production.name, exc)
+        # are then expected at the sub-assemblies' new finish. All in one savepoint (each one
+        # flushes, and every move date written recomputes the products' reordering rules); when
+        # Odoo cannot plan one of them, again each in its own, so that the others still are
+        try:
+            with self.env.cr.savepoint():
+                for production in productions:
+                    production._mto_replan_late(now)
+        except UserError:
+            for production in productions:
+                try:
+                    with self.env.cr.savepoint():
+                        production._mto_replan_late(now)
+                except UserError as exc:
+                    _logger.warning("MTO: could not re-plan %s: %s", production.name, exc)
         return True
 
-    def _mto_replan_from(self, start):
+    def _mto_replan_late(self, now):
+        """Re-plan this order from when its missing components are expected, if it still waits
+        for some and has not started (see `_mto_cron_replan_late_work`)."""
+        self.ensure_one()
+        if self.state != "confirmed" or self.workorder_ids.filtered(lambda w: w.state in ("progress", "done")):
+            return
+        missing = self.move_raw_ids.filtered(lambda m: m.state not in ("assigned", "done", "cancel"))
+        if not missing:
+            return
+        missing.invalidate_recordset(["forecast_expected_date", "forecast_availability"])
+        expected = max((d for d in missing.mapped("forecast_expected_date") if d), default=None)
+        # no news of them (nothing incoming, or what is incoming is overdue): not expected
+        # within the hour. Planned from this time tomorrow, so that the slot it cannot use now
+        # goes to work that can run, and looked at again then, not every hour
+        known = bool(expected and expected > now)
+        self._mto_replan_from(expected if known else now + timedelta(days=1), expected=known)
+
+    def _mto_replan_from(self, start, expected=True):
         """Book this order's open work orders again from `start`, in operation sequence.
 
         A work order whose booked slot still starts after `start` and after its predecessor's new
@@ -71,7 +85,8 @@ class MrpProduction(models.Model):
         first when the components come, ahead of work booked after them (whose orders were
         promised later), instead of going to the end of a queue weeks long. The order's start
         is then its components' date (the cron looks at it again only after that), its finish
-        that date plus the kept work.
+        that date plus the kept work. `expected`: whether `start` is when the components are
+        expected (else no arrival is known and `start` is only when to look again).
         """
         self.ensure_one()
         _logger.info("MTO: re-planning %s from %s (components missing at its booked start)", self.name, start)
@@ -91,7 +106,8 @@ class MrpProduction(models.Model):
             # its own passed slot is not counted in the searches: it is what may give way
             first_free = workorder._mto_first_free_end(cursor)
             too_late = before and first_free and first_free > before
-            booked_ahead = too_late and workorder._mto_plan_ahead(cursor, before)
+            # ahead of others it would still end after `before` when that has passed
+            booked_ahead = too_late and before > cursor and workorder._mto_plan_ahead(cursor, before)
             if too_late and not booked_ahead and leave:
                 # keeps its slot as it is: no capacity taken, nothing re-promised, nothing written
                 cursor += leave.date_to - leave.date_from
@@ -118,7 +134,23 @@ class MrpProduction(models.Model):
             if vals:
                 self.with_context(force_date=True).write(vals)
         if kept_names:
-            self.message_post(body=self.env._(
+            self._mto_note_kept(kept_names, start if expected else None)
+
+    def _mto_note_kept(self, kept_names, expected):
+        """Say in the order's chatter that its late work keeps its place, unless its last message
+        already says so: the cron looks at an order whose components have no known arrival
+        again every day, and a planner wants to read the news, not the same note each day."""
+        if expected:
+            body = self.env._(
                 "Components late (expected %(date)s): %(wos)s keep their place and run first when they "
                 "come; the work centers have no free slot in time and nobody in the way can wait.",
-                date=format_datetime(self.env, start), wos=", ".join(kept_names)))
+                date=format_datetime(self.env, expected), wos=", ".join(kept_names))
+        else:
+            body = self.env._(
+                "Components late, no arrival date known yet: %(wos)s keep their place and run first "
+                "when they come; the work centers have no free slot in time and nobody in the way "
+                "can wait.", wos=", ".join(kept_names))
+        last = self.env["mail.message"].search(
+            [("model", "=", self._name), ("res_id", "=", self.id)], order="id desc", limit=1)
+        if html2plaintext(last.body or "").strip() != body:
+            self.message_post(body=body)

@@ -224,6 +224,34 @@ class TestReplanLateWork(PromiseCase):
         self.assertTrue(late.is_planned)
         self.assertEqual((ready.workorder_ids.date_start, ready.workorder_ids.date_finished), ready_slot)
 
+    def test_kept_place_is_noted_once_until_news(self):
+        """L (one work order, 4 h) was booked Friday 08-12; its panels have no known arrival.
+        Monday's run keeps its place (its booked finish has passed) and notes that no arrival date
+        is known, not a made-up one; Tuesday's and Wednesday's runs look at it again but add no
+        second, identical note. On Wednesday the panels are bought for Friday 08:00: Thursday's
+        run notes the expected date and L starts then."""
+        self.panels_from_stock()
+        with freeze_time("2026-12-04 08:00:00"):
+            late = self.planned_production(2)
+
+        def notes():
+            return [m.body for m in late.message_ids if "keep their place" in (m.body or "")]
+
+        # each run looks at L again: its start was moved to the same time the next day
+        for moment in ("2026-12-07 09:00:00", "2026-12-08 10:00:00", "2026-12-09 11:00:00"):
+            with freeze_time(moment):
+                self.env["mrp.production"]._mto_cron_replan_late_work()
+                self.assertGreater(late.date_start, datetime.now())
+            self.assertEqual(len(notes()), 1, moment)
+            self.assertIn("no arrival date known yet", notes()[0])
+        with freeze_time("2026-12-09 11:30:00"):
+            self.panels_arrive_wednesday(datetime(2026, 12, 11, 8, 0))
+        with freeze_time("2026-12-10 12:00:00"):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertEqual(len(notes()), 2)
+        self.assertIn("Components late (expected", notes()[0])
+        self.assertEqual(late.date_start, datetime(2026, 12, 11, 8, 0))
+
     def test_later_work_orders_keep_slots_that_still_hold(self):
         """Assemble (Assembly) then Inspect (Quality, 60 min): Inspect was booked Friday 11th 08-09
         behind other Quality work. Assemble moves to Wednesday 09-14; Inspect's slot still comes

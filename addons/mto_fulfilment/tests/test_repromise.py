@@ -189,6 +189,33 @@ class TestRepromise(PromiseCase):
         self.assertEqual(on_time.order_line.mto_risk_cause,
                          f"{on_time.order_line.mto_production_ids.name} runs late: work behind schedule")
 
+    def test_late_purchase_days_are_the_plants_days(self):
+        """The plant works in Brussels (UTC+1). The panels were expected Friday 12-11 00:30 there
+        (Thursday 23:30 UTC) and came Friday 15:00 there: the same day, not a day late as UTC
+        dates would say. Another order's panels expected on that Friday came on Saturday 00:30
+        there (Friday 23:30 UTC): a day late, which UTC dates would not see."""
+        self.env.company.resource_calendar_id.tz = "Europe/Brussels"
+        same_day, next_day = self.confirmed(self.cabinet, 2), self.confirmed(self.cabinet, 2)
+        for order, expected, arrival in (
+                (same_day, datetime(2026, 12, 10, 23, 30), "2026-12-11 14:00:00"),
+                (next_day, datetime(2026, 12, 11, 8, 0), "2026-12-11 23:30:00")):
+            po_line = self.panel_po_line(order)
+            po_line.mto_date_confirmed = expected
+            with freeze_time(arrival):
+                receipt = po_line.order_id.picking_ids
+                receipt.move_ids.quantity = po_line.product_qty
+                receipt.move_ids.picked = True
+                receipt.button_validate()
+                order.order_line.mto_production_ids.action_assign()
+        with freeze_time("2026-12-21 08:00:00"):
+            self.env["sale.order.line"]._mto_cron_repromise()
+        po = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", next_day.order_line.id)]).order_id
+        self.assertEqual(same_day.order_line.mto_risk_cause,
+                         f"{same_day.order_line.mto_production_ids.name} runs late: work behind schedule")
+        self.assertEqual(next_day.order_line.mto_risk_cause,
+                         f"{next_day.order_line.mto_production_ids.name} runs late: Panel from Panel Vendor "
+                         f"({po.name}) arrived a day later than expected")
+
     def wardrobes(self, qty):
         """A 2-level order: Wardrobe (Paint, 60 min) of a Carcass made for it (Weld, 240 min, of
         legs in stock): Carcass Mon 08:00-12:00 (on a Welding line of its own), Wardrobe
