@@ -47,6 +47,15 @@ class TestRepromise(PromiseCase):
         po_line.order_id.button_confirm()
         return po_line
 
+    def received(self, order, po_line, arrival):
+        """`po_line` received in full at `arrival`; the order's production reserves it."""
+        with freeze_time(arrival):
+            receipt = po_line.order_id.picking_ids
+            receipt.move_ids.quantity = po_line.product_qty
+            receipt.move_ids.picked = True
+            receipt.button_validate()
+            order.order_line.mto_production_ids.action_assign()
+
     def test_vendor_delay_puts_order_at_risk_with_one_activity(self):
         cabinets = self.confirmed(self.cabinet, 2)
         stools = self.confirmed(self.stool, 1)
@@ -173,12 +182,7 @@ class TestRepromise(PromiseCase):
         for order, arrival in ((late, "2026-12-18 09:00:00"), (on_time, "2026-12-10 15:00:00")):
             po_line = self.panel_po_line(order)
             self.assertEqual(po_line.mto_date_confirmed.date(), date(2026, 12, 10))
-            with freeze_time(arrival):
-                receipt = po_line.order_id.picking_ids
-                receipt.move_ids.quantity = po_line.product_qty
-                receipt.move_ids.picked = True
-                receipt.button_validate()
-                order.order_line.mto_production_ids.action_assign()
+            self.received(order, po_line, arrival)
             self.assertEqual(order.order_line.mto_production_ids.reservation_state, "assigned")
         with freeze_time("2026-12-21 08:00:00"):
             self.env["sale.order.line"]._mto_cron_repromise()
@@ -201,12 +205,7 @@ class TestRepromise(PromiseCase):
                 (next_day, datetime(2026, 12, 11, 8, 0), "2026-12-11 23:30:00")):
             po_line = self.panel_po_line(order)
             po_line.mto_date_confirmed = expected
-            with freeze_time(arrival):
-                receipt = po_line.order_id.picking_ids
-                receipt.move_ids.quantity = po_line.product_qty
-                receipt.move_ids.picked = True
-                receipt.button_validate()
-                order.order_line.mto_production_ids.action_assign()
+            self.received(order, po_line, arrival)
         with freeze_time("2026-12-21 08:00:00"):
             self.env["sale.order.line"]._mto_cron_repromise()
         po = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", next_day.order_line.id)]).order_id
