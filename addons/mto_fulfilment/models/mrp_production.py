@@ -86,9 +86,10 @@ class MrpProduction(models.Model):
         components it still waits for (with the sub-assembly order making one); else a purchase
         made for its order line that arrived on a later day (the plant's) than expected when the
         purchase order was confirmed (the latest one: the work could only start then, whatever the
-        shop floor does now); else one of its sub-assemblies that finished later than booked (the most late
-        one: it held the work up); else work behind schedule. A fixed number of queries for all
-        of them (their purchases' arrivals and their finished sub-assemblies, read together)."""
+        shop floor does now); else one of its sub-assemblies that finished later than booked (the
+        most late one: it held the work up); else work behind schedule. A fixed number of queries
+        for all of them (their purchases' arrivals and their finished sub-assemblies, read
+        together)."""
         if not self:
             return {}
         arrivals = self.env["stock.move"].sudo().search_fetch([
