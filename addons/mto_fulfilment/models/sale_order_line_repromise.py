@@ -77,9 +77,7 @@ class SaleOrderLine(models.Model):
             if result:
                 values["mto_forecast_date"] = result.promise_date
                 if line.mto_promise_date and result.promise_date > line.mto_promise_date:
-                    # keep the root cause while the forecast does not slip further
-                    slipped = not line.mto_forecast_date or result.promise_date > line.mto_forecast_date
-                    if slipped or not line.mto_risk_cause:
+                    if self._mto_new_cause_explains_more(line, result.promise_date) or not line.mto_risk_cause:
                         values["mto_risk_cause"] = line.mto_pending_cause or result.explanation
                 else:
                     values["mto_risk_cause"] = False
@@ -88,6 +86,20 @@ class SaleOrderLine(models.Model):
             self.browse(ids).write(dict(values))
         lines.order_id._mto_notify_risk()
         return len(lines)
+
+    @api.model
+    def _mto_new_cause_explains_more(self, line, forecast):
+        """Whether the news behind `forecast` explains more of the line's delay than its cause.
+
+        The cause shown is the one that explains most of the days past the promise: a vendor's
+        week stays the cause when a work order then runs an hour long and costs one more day,
+        which is not what a planner should chase. The days the line already was late are its
+        cause's; the days the forecast slips further now are the new news'.
+        """
+        before = line.mto_forecast_date
+        if not before or before <= line.mto_promise_date:
+            return True
+        return (forecast - before).days > (before - line.mto_promise_date).days
 
     @api.model
     def _mto_cron_repromise(self):

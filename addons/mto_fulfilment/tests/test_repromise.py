@@ -82,15 +82,22 @@ class TestRepromise(PromiseCase):
         # a second trigger updates the same activity
         po_line.date_planned = datetime(2026, 12, 17, 8, 0)
         self.assertEqual(line.mto_forecast_date, date(2026, 12, 17))
-        self.assertEqual(line.mto_risk_cause,
-                         f"Panel Vendor moved {po_line.order_id.name} (Panel) by a day", "slipped again: its cause")
+        self.assertEqual(line.mto_risk_cause, f"Panel Vendor moved {po_line.order_id.name} (Panel) by 6 days",
+                         "a day more: the six days are still most of the delay")
+        activities = cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activities), 1)
+        self.assertIn("now expected 2026-12-17", activities.note, "the activity says the new date")
+        # eight days more explain more of it than the first seven
+        po_line.date_planned = datetime(2026, 12, 25, 8, 0)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 25))
+        self.assertEqual(line.mto_risk_cause, f"Panel Vendor moved {po_line.order_id.name} (Panel) by 8 days")
         activities = cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(len(activities), 1)
         self.assertEqual(line.mto_promise_date, date(2026, 12, 10), "the promise never moves silently")
 
         cabinets.action_mto_accept_forecast()
-        self.assertEqual(line.mto_promise_date, date(2026, 12, 17))
-        self.assertEqual(cabinets.commitment_date.date(), date(2026, 12, 17))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 25))
+        self.assertEqual(cabinets.commitment_date.date(), date(2026, 12, 25))
         self.assertFalse(cabinets.mto_at_risk)
         self.assertFalse(cabinets.mto_risk_date)
         self.assertFalse(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
