@@ -24,7 +24,7 @@ import random
 import sys
 import time as _time
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 # wall-clock seconds for the progress lines: a closure, so that freezegun (the simulation freezes
 # the clock while the demo company is generated) does not swap in its frozen time.monotonic
@@ -346,7 +346,7 @@ def _add_workdays(day, n):
 
 
 class _Generator:
-    def __init__(self, env, scale, seed, progress, vendor_delay=True):
+    def __init__(self, env, scale, seed, progress, vendor_delay=True, public_holidays=True):
         from odoo.fields import Command
         self.Command = Command
         self.env = env(context=dict(
@@ -357,6 +357,7 @@ class _Generator:
         self.scale = max(1, int(scale))
         self.seed = seed
         self.vendor_delay = vendor_delay
+        self.public_holidays = public_holidays
         self.rng = random.Random(seed)
         self.progress = progress or (lambda *_a: None)
         import pytz
@@ -385,6 +386,27 @@ class _Generator:
         return _add_workdays(self.today, n)
 
     # ---------------------------------------------------------------- main
+    def create_public_holidays(self):
+        """The plant's public holidays (Baden-Württemberg) this year and next: days off of the
+        company calendar for everyone, as Odoo's Public Holidays are, so that no work is
+        planned, promised or booked on them."""
+        from dateutil.easter import easter
+        days = []
+        for year in (self.today.year, self.today.year + 1):
+            e = easter(year)
+            days += [
+                (date(year, 1, 1), "New Year's Day"), (date(year, 1, 6), "Epiphany"),
+                (e - timedelta(days=2), "Good Friday"), (e + timedelta(days=1), "Easter Monday"),
+                (date(year, 5, 1), "Labour Day"), (e + timedelta(days=39), "Ascension Day"),
+                (e + timedelta(days=50), "Whit Monday"), (e + timedelta(days=60), "Corpus Christi"),
+                (date(year, 10, 3), "Day of German Unity"), (date(year, 11, 1), "All Saints' Day"),
+                (date(year, 12, 25), "Christmas Day"), (date(year, 12, 26), "Boxing Day"),
+            ]
+        self.env["resource.calendar.leaves"].create([{
+            "name": name, "calendar_id": self.calendar.id, "resource_id": False, "time_type": "leave",
+            "date_from": self.local_dt(day, 0), "date_to": self.local_dt(day, 23, 59) + timedelta(seconds=59),
+        } for day, name in days])
+
     def run(self):
         env = self.env
         self.progress(f"demo: generating Nordwerk demo data (scale={self.scale}, seed={self.seed}, "
@@ -494,6 +516,8 @@ class _Generator:
         })
         company.resource_calendar_id = self.calendar
         env["resource.calendar"].search([]).write({"tz": TZ_NAME})
+        if self.public_holidays:
+            self.create_public_holidays()
         admin = self.ref("base.user_admin")
         if admin:
             admin.tz = TZ_NAME
@@ -1409,11 +1433,12 @@ class _Generator:
                          + ("at risk" if order.mto_at_risk else "still on time"))
 
 
-def generate(env, scale=1, seed=42, progress=print, vendor_delay=True):
+def generate(env, scale=1, seed=42, progress=print, vendor_delay=True, public_holidays=True):
     """Generate the demo data in `env`. Returns {'counts', 'seconds', 'warnings'}.
 
     `vendor_delay`: end with a vendor moving a purchase made for an order (the order at risk);
-    the plant simulation starts without it.
+    `public_holidays`: the plant's public holidays this year and next. The plant simulation
+    starts without either (its clock works Monday to Friday).
 
     Neither commits nor checks the ``mto_demo.generated`` marker (the command line does both);
     it sets the marker at the end.

@@ -85,7 +85,7 @@ def main(argv=None):
         else:
             with freeze_time(local_dt(start, 6, 30)):
                 demo_data.generate(env, scale=args.scale, seed=args.seed, progress=progress,
-                                   vendor_delay=False)
+                                   vendor_delay=False, public_holidays=False)
             cr.commit()
         if args.demo_only:
             return 0

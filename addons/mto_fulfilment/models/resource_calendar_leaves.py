@@ -2,8 +2,9 @@ from odoo import api, models
 
 
 class ResourceCalendarLeaves(models.Model):
-    """Time off on a work center (or its whole calendar) re-promises the order lines planned there;
-    capacity booked outside the promise (a planner planning an MO by hand) does too."""
+    """Time off on a work center (or its whole calendar, or a public holiday of the company)
+    re-promises the order lines planned there; capacity booked outside the promise (a planner
+    planning an MO by hand) does too."""
 
     _inherit = "resource.calendar.leaves"
 
@@ -13,9 +14,13 @@ class ResourceCalendarLeaves(models.Model):
         result = workcenters
         if with_resource:
             result = workcenters.search([("resource_id", "in", with_resource.resource_id.ids)])
-        calendar_wide = (self - with_resource).filtered(lambda le: le.calendar_id and le.time_type == "leave")
-        if calendar_wide:
+        calendar_wide = (self - with_resource).filtered(lambda le: le.time_type == "leave")
+        if calendar_wide.calendar_id:
             result |= workcenters.search([("resource_calendar_id", "in", calendar_wide.calendar_id.ids)])
+        # no calendar either: a public holiday of the company, which every calendar of it keeps
+        company_wide = calendar_wide.filtered(lambda le: not le.calendar_id)
+        if company_wide:
+            result |= workcenters.search([("company_id", "in", [*company_wide.company_id.ids, False])])
         return result
 
     def _mto_trigger(self, verb):

@@ -207,6 +207,24 @@ class TestPromise(PromiseCase):
         self.assertEqual(line.mto_bottleneck_kind, "workcenter")
         self.assertEqual(line.mto_bottleneck_name, "Assembly")
 
+    def test_public_holiday_is_not_worked(self):
+        """A company-wide day off (a leave of the calendar for no one in particular, as Odoo's
+        Public Holidays are) closes every work center on that calendar."""
+        self.env["resource.calendar.leaves"].create({
+            "name": "Plant closed", "calendar_id": self.calendar.id, "resource_id": False, "time_type": "leave",
+            "date_from": datetime(2026, 12, 10, 0, 0), "date_to": datetime(2026, 12, 10, 23, 59, 59)})
+        order = self.quotation()
+        order.action_mto_promise()
+        line = order.order_line
+        # panels Thu 10 08:00 (the vendor delivers), assembly Fri 11 08:00-12:00
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 10, 8, 0))
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 11, 12, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 11))
+        order.action_confirm()
+        leave = line.mto_production_ids.workorder_ids.leave_id
+        self.assertEqual((leave.date_from, leave.date_to),
+                         (datetime(2026, 12, 11, 8, 0), datetime(2026, 12, 11, 12, 0)))
+
     def test_stock_makes_it_today_and_efficiency_counts(self):
         self.panels_from_stock()
         self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 4)

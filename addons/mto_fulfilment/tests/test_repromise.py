@@ -129,6 +129,21 @@ class TestRepromise(PromiseCase):
         self.assertFalse(line.mto_at_risk)
         self.assertEqual(line.mto_forecast_date, line.mto_promise_date)
 
+    def test_public_holiday_repromises_lines_planned_then(self):
+        """A public holiday (no calendar, no resource: every calendar of the company keeps it)
+        re-promises the lines with work planned from that day on, on any work center."""
+        cabinets = self.confirmed(self.cabinet, 2)
+        stools = self.confirmed(self.stool, 1)
+        self.panel_po_line(cabinets)
+        self.env["resource.calendar.leaves"].create({
+            "name": "Plant closed", "calendar_id": False, "resource_id": False, "time_type": "leave",
+            "date_from": datetime(2026, 12, 10, 0, 0), "date_to": datetime(2026, 12, 10, 23, 59, 59)})
+        line = cabinets.order_line
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 11), "Thursday off: Friday")
+        self.assertTrue(line.mto_at_risk)
+        self.assertIn("Assembly", line.mto_risk_cause)
+        self.assertFalse(stools.order_line.mto_forecast_computed_at, "painted on Monday: not affected")
+
     def test_workcenter_leave_repromises_lines_planned_there(self):
         cabinets = self.confirmed(self.cabinet, 2)
         stools = self.confirmed(self.stool, 1)
