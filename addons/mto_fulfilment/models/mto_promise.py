@@ -213,7 +213,8 @@ class MtoPromise(models.AbstractModel):
         `vendor_percentile`: of the vendors' lateness counted on, instead of the company's
         reliability buffer: a forecast's likely date, `_buffers_of`)."""
         company = warehouse.company_id
-        boms, _levels = self._load_boms(products, company, warehouse.mto_pull_id.route_id)
+        boms, _levels = self._load_boms(products, company, warehouse.mto_pull_id.route_id,
+                                        bought=self._bought_not_made(warehouse))
         all_products = products
         for bom_data in boms.values():
             all_products |= bom_data["components"]
@@ -266,13 +267,31 @@ class MtoPromise(models.AbstractModel):
         return int(self.env["ir.config_parameter"].sudo().get_param("mto_fulfilment.horizon_days", 365))
 
     @api.model
-    def _load_boms(self, products, company, mto_route=None):
+    def _bought_not_made(self, warehouse):
+        """Predicate: whether Odoo buys this component although it has a bill of materials.
+
+        Its routes (product and category) decide, as Odoo's procurement does: the *Buy* route
+        without *Manufacture*, or ahead of it in route sequence (Manufacture comes first by
+        default). Such a component is planned at its vendor's lead time, not made from its BoM.
+        """
+        buy, make = warehouse.buy_pull_id.route_id, warehouse.manufacture_pull_id.route_id
+
+        def bought(product):
+            routes = product.route_ids | product.categ_id.total_route_ids
+            if not buy or buy not in routes:
+                return False
+            return not make or make not in routes or (buy.sequence, buy.id) < (make.sequence, make.id)
+        return bought
+
+    @api.model
+    def _load_boms(self, products, company, mto_route=None, bought=None):
         """Explode BoMs level by level (one `_bom_find` per level) into variant-specific BoMs.
 
         A sub-assembly is planned on the work centers only when Odoo will make it for the order
         (MTO route: a linked sub-MO whose slots confirmation books). Other manufactured components
         are replenished by their own MOs, so they count with the BoM's manufacturing lead time
-        instead of capacity nobody would book for this order.
+        instead of capacity nobody would book for this order. Components for which `bought`
+        (a predicate, `_bought_not_made`) holds are bought: their BoM is not exploded.
 
         Returns ({product_id: {"bom": planning.Bom, "record": mrp.bom, "components": products}},
         {level: products}).
@@ -291,7 +310,7 @@ class MtoPromise(models.AbstractModel):
             components = self.env["product.product"]
             for product in todo:
                 bom = found.get(product)
-                if not bom:
+                if not bom or (depth and bought and bought(product)):
                     continue
                 lines = []
                 line_products = self.env["product.product"]

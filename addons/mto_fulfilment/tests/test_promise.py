@@ -207,6 +207,33 @@ class TestPromise(PromiseCase):
         self.assertEqual(line.mto_bottleneck_kind, "workcenter")
         self.assertEqual(line.mto_bottleneck_name, "Assembly")
 
+    def test_component_with_a_bom_is_bought_or_made_as_its_routes_say(self):
+        """A panel that also has a BoM is still bought while its routes say Buy (Odoo's
+        procurement buys it), and made once Manufacture is among them (ahead of Buy)."""
+        board = self.env["product.product"].create({"name": "Board", "type": "consu", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(board, self.warehouse.lot_stock_id, 10)
+        self.env["mrp.bom"].create({
+            "product_tmpl_id": self.panel.product_tmpl_id.id, "product_qty": 1,
+            "bom_line_ids": [Command.create({"product_id": board.id, "product_qty": 1})],
+            "operation_ids": [Command.create({"name": "Cut", "workcenter_id": self.assembly.id,
+                                              "time_mode": "manual", "time_cycle_manual": 30})]})
+        order = self.quotation()
+        order.action_mto_promise()
+        line = order.order_line
+        # bought as before: panels Thu 10 08:00, assembly Thu 08:00-12:00
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 10, 8, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 10))
+        order.action_confirm()
+        self.assertEqual(line.mto_production_ids.product_id, self.cabinet, "no MO for the panels")
+        self.assertTrue(self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)]))
+        # with Manufacture (sequence 5, ahead of Buy's 10) Odoo makes them: 4 panels x 30 min Mon
+        # 08:00-10:00, then 2 cabinets x 120 min 10:00-12:00 + 13:00-15:00
+        self.panel.route_ids |= self.warehouse.manufacture_pull_id.route_id
+        made = self.quotation()
+        made.action_mto_promise()
+        self.assertEqual(made.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 15, 0))
+        self.assertEqual(made.order_line.mto_promise_date, date(2026, 12, 7))
+
     def test_public_holiday_is_not_worked(self):
         """A company-wide day off (a leave of the calendar for no one in particular, as Odoo's
         Public Holidays are) closes every work center on that calendar."""
