@@ -270,17 +270,27 @@ class MtoPromise(models.AbstractModel):
     def _bought_not_made(self, warehouse):
         """Predicate: whether Odoo buys this component although it has a bill of materials.
 
-        Its routes (product and category) decide, as Odoo's procurement does: the *Buy* route
-        without *Manufacture*, or ahead of it in route sequence (Manufacture comes first by
-        default). Such a component is planned at its vendor's lead time, not made from its BoM.
+        As Odoo's procurement chooses (`stock.rule._get_rule`): among the product's and its
+        category's routes, then the warehouse's (Buy there only for a product with vendors,
+        Manufacture only with a BoM), the product's own first, then by route sequence; the first
+        that buys or manufactures decides. Out of the box Manufacture (sequence 5) comes before
+        Buy (10): a component with a BoM is made unless Buy is put ahead of it. A bought one is
+        planned at its vendor's lead time, not made from its BoM. No query: routes and their
+        rules are prefetched.
         """
-        buy, make = warehouse.buy_pull_id.route_id, warehouse.manufacture_pull_id.route_id
+        def action(route):
+            actions = {rule.action for rule in route.rule_ids if rule.warehouse_id in (warehouse, rule.browse())}
+            return "manufacture" if "manufacture" in actions else "buy" if "buy" in actions else None
+
+        warehouse_routes = [(route, action(route)) for route in warehouse.route_ids]
 
         def bought(product):
-            routes = product.route_ids | product.categ_id.total_route_ids
-            if not buy or buy not in routes:
-                return False
-            return not make or make not in routes or (buy.sequence, buy.id) < (make.sequence, make.id)
+            own = product.route_ids
+            candidates = [(route, action(route)) for route in own | product.categ_id.total_route_ids]
+            candidates += [(route, kind) for route, kind in warehouse_routes if kind == "manufacture"
+                           or (kind == "buy" and product.seller_ids)]
+            candidates = sorted((c for c in candidates if c[1]), key=lambda c: (c[0] not in own, c[0].sequence))
+            return bool(candidates) and candidates[0][1] == "buy"
         return bought
 
     @api.model

@@ -207,9 +207,10 @@ class TestPromise(PromiseCase):
         self.assertEqual(line.mto_bottleneck_kind, "workcenter")
         self.assertEqual(line.mto_bottleneck_name, "Assembly")
 
-    def test_component_with_a_bom_is_bought_or_made_as_its_routes_say(self):
-        """A panel that also has a BoM is still bought while its routes say Buy (Odoo's
-        procurement buys it), and made once Manufacture is among them (ahead of Buy)."""
+    def test_component_with_a_bom_is_made_or_bought_as_odoo_would(self):
+        """Odoo 19 makes or buys a component by its routes (the warehouse's Manufacture for a
+        product with a BoM, Buy for one with vendors, by route sequence): out of the box a panel
+        that gets a BoM is made; with Buy put ahead of Manufacture it is bought again."""
         board = self.env["product.product"].create({"name": "Board", "type": "consu", "is_storable": True})
         self.env["stock.quant"]._update_available_quantity(board, self.warehouse.lot_stock_id, 10)
         self.env["mrp.bom"].create({
@@ -217,22 +218,29 @@ class TestPromise(PromiseCase):
             "bom_line_ids": [Command.create({"product_id": board.id, "product_qty": 1})],
             "operation_ids": [Command.create({"name": "Cut", "workcenter_id": self.assembly.id,
                                               "time_mode": "manual", "time_cycle_manual": 30})]})
-        order = self.quotation()
-        order.action_mto_promise()
-        line = order.order_line
-        # bought as before: panels Thu 10 08:00, assembly Thu 08:00-12:00
-        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 10, 8, 0))
-        self.assertEqual(line.mto_promise_date, date(2026, 12, 10))
-        order.action_confirm()
-        self.assertEqual(line.mto_production_ids.product_id, self.cabinet, "no MO for the panels")
-        self.assertTrue(self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)]))
-        # with Manufacture (sequence 5, ahead of Buy's 10) Odoo makes them: 4 panels x 30 min Mon
-        # 08:00-10:00, then 2 cabinets x 120 min 10:00-12:00 + 13:00-15:00
-        self.panel.route_ids |= self.warehouse.manufacture_pull_id.route_id
+        # made to order (MTO route); how, the warehouse's routes say
+        self.panel.route_ids = [Command.set(self.env.ref("stock.route_warehouse0_mto").ids)]
+        Production, PurchaseLine = self.env["mrp.production"], self.env["purchase.order.line"]
         made = self.quotation()
         made.action_mto_promise()
+        # 4 panels x 30 min Mon 08:00-10:00, then 2 cabinets x 120 min 10:00-12:00 + 13:00-15:00
         self.assertEqual(made.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 15, 0))
         self.assertEqual(made.order_line.mto_promise_date, date(2026, 12, 7))
+        made.action_confirm()
+        self.assertTrue(Production.search([("product_id", "=", self.panel.id)]), "Odoo makes the panels")
+        self.assertFalse(PurchaseLine.search([("mto_sale_line_id", "=", made.order_line.id)]))
+
+        self.warehouse.buy_pull_id.route_id.sequence = 1
+        bought = self.quotation()
+        bought.action_mto_promise()
+        # panels from the vendor Thu 10 08:00, assembly Thu 08:00-12:00
+        line = bought.order_line
+        self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 10, 8, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 10))
+        panel_mos = Production.search([("product_id", "=", self.panel.id)])
+        bought.action_confirm()
+        self.assertEqual(Production.search([("product_id", "=", self.panel.id)]), panel_mos, "no MO for them")
+        self.assertTrue(PurchaseLine.search([("mto_sale_line_id", "=", line.id)]), "Odoo buys them")
 
     def test_public_holiday_is_not_worked(self):
         """A company-wide day off (a leave of the calendar for no one in particular, as Odoo's
