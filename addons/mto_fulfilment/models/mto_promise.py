@@ -279,7 +279,8 @@ class MtoPromise(models.AbstractModel):
         rules are prefetched.
         """
         def action(route):
-            actions = {rule.action for rule in route.rule_ids if rule.warehouse_id in (warehouse, rule.browse())}
+            rules = route.rule_ids.filtered(lambda r: not r.warehouse_id or r.warehouse_id == warehouse)
+            actions = set(rules.mapped("action"))
             return "manufacture" if "manufacture" in actions else "buy" if "buy" in actions else None
 
         warehouse_routes = [(route, action(route)) for route in warehouse.route_ids]

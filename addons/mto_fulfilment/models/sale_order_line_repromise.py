@@ -77,7 +77,7 @@ class SaleOrderLine(models.Model):
             if result:
                 values["mto_forecast_date"] = result.promise_date
                 if line.mto_promise_date and result.promise_date > line.mto_promise_date:
-                    if self._mto_new_cause_explains_more(line, result.promise_date) or not line.mto_risk_cause:
+                    if line._mto_new_cause_explains_more(result.promise_date) or not line.mto_risk_cause:
                         values["mto_risk_cause"] = line.mto_pending_cause or result.explanation
                 else:
                     values["mto_risk_cause"] = False
@@ -87,8 +87,7 @@ class SaleOrderLine(models.Model):
         lines.order_id._mto_notify_risk()
         return len(lines)
 
-    @api.model
-    def _mto_new_cause_explains_more(self, line, forecast):
+    def _mto_new_cause_explains_more(self, forecast):
         """Whether the news behind `forecast` explains more of the line's delay than its cause.
 
         The cause shown is the one that explains most of the days past the promise: a vendor's
@@ -96,10 +95,11 @@ class SaleOrderLine(models.Model):
         which is not what a planner should chase. The days the line already was late are its
         cause's; the days the forecast slips further now are the new news'.
         """
-        before = line.mto_forecast_date
-        if not before or before <= line.mto_promise_date:
+        self.ensure_one()
+        before = self.mto_forecast_date
+        if not before or before <= self.mto_promise_date:
             return True
-        return (forecast - before).days > (before - line.mto_promise_date).days
+        return (forecast - before).days > (before - self.mto_promise_date).days
 
     @api.model
     def _mto_cron_repromise(self):

@@ -207,10 +207,9 @@ class TestPromise(PromiseCase):
         self.assertEqual(line.mto_bottleneck_kind, "workcenter")
         self.assertEqual(line.mto_bottleneck_name, "Assembly")
 
-    def test_component_with_a_bom_is_made_or_bought_as_odoo_would(self):
-        """Odoo 19 makes or buys a component by its routes (the warehouse's Manufacture for a
-        product with a BoM, Buy for one with vendors, by route sequence): out of the box a panel
-        that gets a BoM is made; with Buy put ahead of Manufacture it is bought again."""
+    def panels_get_a_bom(self):
+        """Panel made of a Board (in stock) by Cut, 30 min on Assembly; to order (MTO route), and
+        how the warehouse's routes say."""
         board = self.env["product.product"].create({"name": "Board", "type": "consu", "is_storable": True})
         self.env["stock.quant"]._update_available_quantity(board, self.warehouse.lot_stock_id, 10)
         self.env["mrp.bom"].create({
@@ -218,8 +217,13 @@ class TestPromise(PromiseCase):
             "bom_line_ids": [Command.create({"product_id": board.id, "product_qty": 1})],
             "operation_ids": [Command.create({"name": "Cut", "workcenter_id": self.assembly.id,
                                               "time_mode": "manual", "time_cycle_manual": 30})]})
-        # made to order (MTO route); how, the warehouse's routes say
         self.panel.route_ids = [Command.set(self.env.ref("stock.route_warehouse0_mto").ids)]
+
+    def test_component_with_a_bom_is_made_or_bought_as_odoo_would(self):
+        """Odoo 19 makes or buys a component by its routes (the warehouse's Manufacture for a
+        product with a BoM, Buy for one with vendors, by route sequence): out of the box a panel
+        that gets a BoM is made; with Buy put ahead of Manufacture it is bought again."""
+        self.panels_get_a_bom()
         Production, PurchaseLine = self.env["mrp.production"], self.env["purchase.order.line"]
         made = self.quotation()
         made.action_mto_promise()
@@ -241,6 +245,23 @@ class TestPromise(PromiseCase):
         bought.action_confirm()
         self.assertEqual(Production.search([("product_id", "=", self.panel.id)]), panel_mos, "no MO for them")
         self.assertTrue(PurchaseLine.search([("mto_sale_line_id", "=", line.id)]), "Odoo buys them")
+
+    def test_component_on_a_buy_route_of_its_own_is_bought(self):
+        """A route of the product's own that buys (its rule for no warehouse in particular) comes
+        before the warehouse's Manufacture, as in Odoo's rule search."""
+        self.panels_get_a_bom()
+        route = self.env["stock.route"].create({
+            "name": "Bought in", "product_selectable": True, "sequence": 20,
+            "rule_ids": [Command.create({
+                "name": "Buy to stock", "action": "buy", "location_dest_id": self.warehouse.lot_stock_id.id,
+                "picking_type_id": self.warehouse.in_type_id.id, "warehouse_id": False})]})
+        self.panel.route_ids |= route
+        order = self.quotation()
+        order.action_mto_promise()
+        self.assertEqual(order.order_line.mto_material_ready_date, datetime(2026, 12, 10, 8, 0))
+        order.action_confirm()
+        self.assertFalse(self.env["mrp.production"].search([("product_id", "=", self.panel.id)]))
+        self.assertTrue(self.env["purchase.order.line"].search([("mto_sale_line_id", "=", order.order_line.id)]))
 
     def test_public_holiday_is_not_worked(self):
         """A company-wide day off (a leave of the calendar for no one in particular, as Odoo's
