@@ -1443,7 +1443,7 @@ def generate(env, scale=1, seed=42, progress=print, vendor_delay=True, public_ho
     Neither commits nor checks the ``mto_demo.generated`` marker (the command line does both);
     it sets the marker at the end.
     """
-    return _Generator(env, scale, seed, progress, vendor_delay=vendor_delay).run()
+    return _Generator(env, scale, seed, progress, vendor_delay=vendor_delay, public_holidays=public_holidays).run()
 
 
 def main(argv=None):
