@@ -264,8 +264,8 @@ class TestPromise(PromiseCase):
         self.assertTrue(self.env["purchase.order.line"].search([("mto_sale_line_id", "=", order.order_line.id)]))
 
     def test_public_holiday_is_not_worked(self):
-        """A company-wide day off (a leave of the calendar for no one in particular, as Odoo's
-        Public Holidays are) closes every work center on that calendar."""
+        """A day off of the calendar for no one in particular (as Odoo's public holidays can be)
+        closes every work center on that calendar."""
         self.env["resource.calendar.leaves"].create({
             "name": "Plant closed", "calendar_id": self.calendar.id, "resource_id": False, "time_type": "leave",
             "date_from": datetime(2026, 12, 10, 0, 0), "date_to": datetime(2026, 12, 10, 23, 59, 59)})
