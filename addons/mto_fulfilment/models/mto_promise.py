@@ -271,12 +271,12 @@ class MtoPromise(models.AbstractModel):
         """Predicate: whether Odoo buys this component although it has a bill of materials.
 
         As Odoo's procurement chooses (`stock.rule._get_rule`): among the product's and its
-        category's routes, then the warehouse's (Buy there only for a product with vendors,
-        Manufacture only with a BoM), the product's own first, then by route sequence; the first
-        that buys or manufactures decides. Out of the box Manufacture (sequence 5) comes before
-        Buy (10): a component with a BoM is made unless Buy is put ahead of it. A bought one is
-        planned at its vendor's lead time, not made from its BoM. No query: routes and their
-        rules are prefetched.
+        category's routes, then the warehouse's that Odoo's `_filter_warehouse_routes` keeps (Buy
+        only for a product with vendors, Manufacture only with a BoM), the product's own first,
+        then by route sequence; the first that buys or manufactures decides. Out of the box
+        Manufacture (sequence 5) comes before Buy (10): a component with a BoM is made unless Buy
+        is put ahead of it. A bought one is planned at its vendor's lead time, not made from its
+        BoM. No query: routes, their rules, BoMs and vendors are prefetched.
         """
         def action(route):
             rules = route.rule_ids.filtered(lambda r: not r.warehouse_id or r.warehouse_id == warehouse)
@@ -284,12 +284,14 @@ class MtoPromise(models.AbstractModel):
             return "manufacture" if "manufacture" in actions else "buy" if "buy" in actions else None
 
         warehouse_routes = [(route, action(route)) for route in warehouse.route_ids]
+        Rule = self.env["stock.rule"]
 
         def bought(product):
             own = product.route_ids
             candidates = [(route, action(route)) for route in own | product.categ_id.total_route_ids]
-            candidates += [(route, kind) for route, kind in warehouse_routes if kind == "manufacture"
-                           or (kind == "buy" and product.seller_ids)]
+            # Odoo's own filter of the warehouse's routes (mrp: a BoM; purchase_stock: vendors)
+            candidates += [(route, kind) for route, kind in warehouse_routes
+                           if Rule._filter_warehouse_routes(product, warehouse, route)]
             candidates = sorted((c for c in candidates if c[1]), key=lambda c: (c[0] not in own, c[0].sequence))
             return bool(candidates) and candidates[0][1] == "buy"
         return bought
