@@ -925,7 +925,6 @@ class Simulation:
         self.timing["repromise_cron"] += _wall() - t
         open_ids = [lid for lid, rec in self.lines.items() if not rec["ship_day"]]
         at_risk = 0
-        newly = env["sale.order.line"]
         for line in env["sale.order.line"].browse(open_ids):
             rec = self.lines[line.id]
             rec["forecast"] = line.mto_forecast_date and line.mto_forecast_date.isoformat()
@@ -934,14 +933,10 @@ class Simulation:
             if line.mto_at_risk:
                 at_risk += 1
                 rec["days_at_risk"] = rec.get("days_at_risk", 0) + 1
-                if not rec["first_risk_day"]:
-                    newly |= line
+                if not rec["first_risk_day"]:  # what the forecast waited for when first flagged
+                    rec["first_risk_forecast"] = f"{line.mto_forecast_date}: {line.mto_forecast_explanation}"
                 rec["first_risk_day"] = rec["first_risk_day"] or day.isoformat()
                 rec["risk_cause"] = line.mto_risk_cause or rec["risk_cause"]
-        if newly:
-            # what the forecast said when the line was first flagged (diagnostics, nothing written)
-            for line, result in env["mto.promise"]._forecast(newly).items():
-                self.lines[line.id]["first_risk_forecast"] = f"{result.promise_date}: {result.explanation}"
         busy_wcs = {wc: self.intervals[wc].work_minutes(local_dt(day, 0), local_dt(day, 23, 59))
                     for wc in self.intervals}
         for wc, minutes in busy_wcs.items():

@@ -241,7 +241,8 @@ def build_report(result, what_if=True):
                 warn_days.append((_d(rec["promise"]) - _d(rec["first_risk_day"])).days)
             late_line_details.append({"order": rec["order"], "product": rec["product"], "promise": rec["promise"],
                                       "ship_day": rec["ship_day"], "at_risk_since": rec["first_risk_day"],
-                                      "cause": rec.get("risk_cause") or rec.get("final_risk_cause")})
+                                      "cause": rec.get("risk_cause") or rec.get("final_risk_cause"),
+                                      "forecast_when_flagged": rec.get("first_risk_forecast")})
     late_lines_n = sum(len(r["late_lines"]) for r in due if not r["on_time"])
     on_time_lines = [rec for r in due if r["on_time"] for _l, rec in orders[r["order"]]["lines"]
                      if rec.get("strategy") != "make_to_stock"]

@@ -4,7 +4,7 @@
     "name": "MTO Fulfilment",
     "summary": "Make-to-order routing rules, order-linked production, order stock "
     "and capacity-aware delivery promises",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Manufacturing",
     "website": "https://github.com/mto-odoo/mto-odoo",
     "author": "MTO Fulfilment contributors",

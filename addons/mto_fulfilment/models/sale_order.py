@@ -184,10 +184,11 @@ class SaleOrder(models.Model):
                     activity.action_feedback(feedback=self.env._("Back on time: the forecast meets the promise."))
                 continue
             note = Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li>%s</li>") % self.env._(
-                    "%(product)s: promised %(promise)s, now expected %(forecast)s — %(cause)s",
-                    product=line.product_id.display_name, promise=line.mto_promise_date,
-                    forecast=line.mto_forecast_date, cause=line.mto_risk_cause or "")
+                Markup("<li>%s%s</li>") % (
+                    self.env._("%(product)s: promised %(promise)s, now expected %(forecast)s — %(cause)s",
+                               product=line.product_id.display_name, promise=line.mto_promise_date,
+                               forecast=line.mto_forecast_date, cause=line.mto_risk_cause or ""),
+                    line._mto_forecast_reason_note())
                 for line in risky)
             if activity:
                 if str(activity.note or "") != str(note):
@@ -215,6 +216,8 @@ class SaleOrder(models.Model):
                                   old=line.mto_promise_date, new=line.mto_forecast_date) for line in lines]
             for line in lines:
                 line.mto_promise_date = line.mto_forecast_date
+                if line.mto_forecast_explanation:  # "why this date" must end on the new date
+                    line.mto_promise_explanation = line.mto_forecast_explanation
             dates = [d for d in order.order_line.mapped("mto_promise_date") if d]
             day = min(dates) if order.picking_policy == "direct" else max(dates)
             order.commitment_date = datetime.combine(day, time(12, 0))

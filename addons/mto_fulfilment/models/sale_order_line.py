@@ -33,6 +33,10 @@ class SaleOrderLine(models.Model):
         "Forecast date", copy=False, readonly=True,
         help="The date the plant expects now; later than the promise means the line is at risk.")
     mto_promise_explanation = fields.Char("Why this date", copy=False, readonly=True)
+    mto_forecast_explanation = fields.Char(
+        "Why the forecast", copy=False, readonly=True,
+        help="What the plant's forecast waits for now: the line's components and work centers as "
+        "the last re-promise found them (the cause says what moved it).")
     mto_material_ready_date = fields.Datetime("Material ready", copy=False, readonly=True)
     mto_capacity_ready_date = fields.Datetime("Production ready", copy=False, readonly=True)
     mto_bottleneck_kind = fields.Selection(
@@ -123,6 +127,7 @@ class SaleOrderLine(models.Model):
             "mto_promise_date": result.promise_date,
             "mto_forecast_date": result.promise_date,
             "mto_promise_explanation": result.explanation,
+            "mto_forecast_explanation": result.explanation,
             "mto_material_ready_date": result.material_ready,
             "mto_capacity_ready_date": result.capacity_ready,
             "mto_bottleneck_kind": bottleneck.kind,

@@ -2,6 +2,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.addons.queue_job.job import identity_exact
 
@@ -76,6 +78,7 @@ class SaleOrderLine(models.Model):
             values = {"mto_repromise_needed": False, "mto_forecast_computed_at": now, "mto_pending_cause": False}
             if result:
                 values["mto_forecast_date"] = result.promise_date
+                values["mto_forecast_explanation"] = result.explanation
                 if line.mto_promise_date and result.promise_date > line.mto_promise_date:
                     if line._mto_new_cause_explains_more(result.promise_date) or not line.mto_risk_cause:
                         values["mto_risk_cause"] = line.mto_pending_cause or result.explanation
@@ -100,6 +103,16 @@ class SaleOrderLine(models.Model):
         if not before or before <= self.mto_promise_date:
             return True
         return (forecast - before).days > (before - self.mto_promise_date).days
+
+    def _mto_forecast_reason_note(self):
+        """The forecast's own reason under the cause in the at-risk activity: the cause is the
+        news that moved the line, which is not always what it waits for now (a work order ran
+        long while a bought component, later still, holds the line)."""
+        self.ensure_one()
+        why = self.mto_forecast_explanation
+        if not why or why == self.mto_risk_cause:
+            return Markup()
+        return Markup("<br/>") + self.env._("Why the forecast: %(why)s", why=why)
 
     @api.model
     def _mto_cron_repromise(self):

@@ -2,12 +2,14 @@
 
 Times as in common_promise: now Monday 2026-12-07 08:00 UTC, 40 h/week UTC calendar.
 """
+import importlib.util
 from datetime import date, datetime
 
 from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common_promise import NOW, PromiseCase
 
@@ -79,6 +81,10 @@ class TestRepromise(PromiseCase):
         self.assertEqual(len(activities), 1)
         self.assertIn(po_line.order_id.name, activities.note)
         self.assertIn("Panel Vendor", activities.note)
+        # beside the news that moved it, what the forecast waits for now
+        self.assertEqual(line.mto_forecast_explanation, "Component Panel arrives on 2026-12-16 (already ordered); "
+                         "ready 2026-12-16, delivered 2026-12-16.")
+        self.assertIn("Why the forecast: Component Panel arrives on 2026-12-16", activities.note)
         # a second trigger updates the same activity
         po_line.date_planned = datetime(2026, 12, 17, 8, 0)
         self.assertEqual(line.mto_forecast_date, date(2026, 12, 17))
@@ -97,6 +103,9 @@ class TestRepromise(PromiseCase):
 
         cabinets.action_mto_accept_forecast()
         self.assertEqual(line.mto_promise_date, date(2026, 12, 25))
+        self.assertEqual(line.mto_promise_explanation, line.mto_forecast_explanation,
+                         "why this date: the accepted forecast's reason, not the old promise's")
+        self.assertTrue(line.mto_promise_explanation.endswith("delivered 2026-12-25."))
         self.assertEqual(cabinets.commitment_date.date(), date(2026, 12, 25))
         self.assertFalse(cabinets.mto_at_risk)
         self.assertFalse(cabinets.mto_risk_date)
@@ -128,6 +137,28 @@ class TestRepromise(PromiseCase):
         self.env["sale.order.line"]._mto_cron_repromise()
         self.assertFalse(line.mto_at_risk)
         self.assertEqual(line.mto_forecast_date, line.mto_promise_date)
+
+    def test_upgrade_to_1_1_fills_the_forecast_reason(self):
+        """Lines promised before 1.1.0 had no forecast reason: the migration gives on-time lines
+        their promise's and has the others re-promised by the hourly cron."""
+        on_time = self.confirmed(self.stool, 1).order_line
+        late = self.confirmed(self.cabinet, 2).order_line
+        late.mto_forecast_date = date(2026, 12, 16)
+        (on_time | late).mto_forecast_explanation = False
+        self.env.flush_all()
+        path = file_path("mto_fulfilment/migrations/19.0.1.1.0/post-migration.py")
+        spec = importlib.util.spec_from_file_location("mto_fulfilment_migration_1_1", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.0.0")
+        (on_time | late).invalidate_recordset()
+        self.assertEqual(on_time.mto_forecast_explanation, on_time.mto_promise_explanation)
+        self.assertFalse(on_time.mto_repromise_needed)
+        self.assertTrue(late.mto_repromise_needed)
+        self.env["sale.order.line"]._mto_cron_repromise()
+        self.assertEqual(late.mto_forecast_date, date(2026, 12, 10), "the panel is on time after all")
+        self.assertEqual(late.mto_forecast_explanation, "Component Panel arrives on 2026-12-10 (already ordered); "
+                         "ready 2026-12-10, delivered 2026-12-10.")
 
     def test_public_holiday_repromises_lines_planned_then(self):
         """A public holiday (no calendar, no resource: every calendar of the company keeps it)
