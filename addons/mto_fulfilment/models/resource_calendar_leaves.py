@@ -31,14 +31,21 @@ class ResourceCalendarLeaves(models.Model):
             workcenters = leave._mto_affected_workcenters()
             if not workcenters:
                 continue
+            period = {"start": leave.date_from.strftime("%m/%d"), "end": leave.date_to.strftime("%m/%d"),
+                      "verb": verb}
             if leave.time_type == "other" and leave.resource_id:
                 cause = self.env._("%(wc)s: capacity taken by %(what)s", wc=", ".join(workcenters.mapped("name")),
                                    what=leave.name or "")
-            else:
+            elif leave.resource_id:
                 cause = self.env._("%(wc)s: time off %(start)s – %(end)s %(verb)s",
-                                   wc=", ".join(workcenters.mapped("name")),
-                                   start=leave.date_from.strftime("%m/%d"), end=leave.date_to.strftime("%m/%d"),
-                                   verb=verb)
+                                   wc=", ".join(workcenters.mapped("name")), **period)
+            else:
+                # a whole calendar or the whole company: named as the planner entered it (a public
+                # holiday), not as the list of every work center that keeps it
+                cause = self.env._("%(what)s (%(scope)s): time off %(start)s – %(end)s %(verb)s",
+                                   what=leave.name or self.env._("Time off"),
+                                   scope=leave.calendar_id.name or leave.company_id.name
+                                   or self.env._("every company"), **period)
             lines = SaleLine._mto_lines_for_workcenters(workcenters, leave.date_from, None)
             lines._mto_enqueue_repromise(cause)
 
