@@ -1,4 +1,7 @@
+import pytz
+
 from odoo import api, models
+from odoo.tools.misc import format_date
 
 
 class ResourceCalendarLeaves(models.Model):
@@ -23,6 +26,14 @@ class ResourceCalendarLeaves(models.Model):
             result |= workcenters.search([("company_id", "in", [*company_wide.company_id.ids, False])])
         return result
 
+    def _mto_day(self, moment):
+        """The day `moment` (naive UTC) falls on where the leave applies (its calendar's time zone,
+        else the company's working hours'), in the user's date format: a public holiday entered in
+        Stuttgart starts at 23:00 UTC the day before."""
+        self.ensure_one()
+        tz = pytz.timezone(self.calendar_id.tz or self.company_id.resource_calendar_id.tz or "UTC")
+        return format_date(self.env, pytz.utc.localize(moment).astimezone(tz).date())
+
     def _mto_trigger(self, verb):
         if self.env.context.get("mto_booking"):
             return
@@ -31,8 +42,7 @@ class ResourceCalendarLeaves(models.Model):
             workcenters = leave._mto_affected_workcenters()
             if not workcenters:
                 continue
-            period = {"start": leave.date_from.strftime("%m/%d"), "end": leave.date_to.strftime("%m/%d"),
-                      "verb": verb}
+            period = {"start": leave._mto_day(leave.date_from), "end": leave._mto_day(leave.date_to), "verb": verb}
             if leave.time_type == "other" and leave.resource_id:
                 cause = self.env._("%(wc)s: capacity taken by %(what)s", wc=", ".join(workcenters.mapped("name")),
                                    what=leave.name or "")

@@ -162,17 +162,21 @@ class TestRepromise(PromiseCase):
 
     def test_public_holiday_repromises_lines_planned_then(self):
         """A public holiday (no calendar, no resource: every calendar of the company keeps it)
-        re-promises the lines with work planned from that day on, on any work center."""
+        re-promises the lines with work planned from that day on, on any work center. Its cause
+        names it, on the company's days (entered in Stuttgart, it starts at 23:00 UTC the day
+        before)."""
         cabinets = self.confirmed(self.cabinet, 2)
         stools = self.confirmed(self.stool, 1)
         self.panel_po_line(cabinets)
+        self.env.company.resource_calendar_id.tz = "Europe/Berlin"
         self.env["resource.calendar.leaves"].create({
             "name": "Plant closed", "calendar_id": False, "resource_id": False, "time_type": "leave",
-            "date_from": datetime(2026, 12, 10, 0, 0), "date_to": datetime(2026, 12, 10, 23, 59, 59)})
+            "date_from": datetime(2026, 12, 9, 23, 0), "date_to": datetime(2026, 12, 10, 22, 59, 59)})
         line = cabinets.order_line
         self.assertEqual(line.mto_forecast_date, date(2026, 12, 11), "Thursday off: Friday")
         self.assertTrue(line.mto_at_risk)
-        self.assertEqual(line.mto_risk_cause, f"Plant closed ({self.env.company.name}): time off 12/10 – 12/10 planned",
+        self.assertEqual(line.mto_risk_cause,
+                         f"Plant closed ({self.env.company.name}): time off 12/10/2026 – 12/10/2026 planned",
                          "named as entered, not as the list of every work center")
         self.assertFalse(stools.order_line.mto_forecast_computed_at, "painted on Monday: not affected")
 
