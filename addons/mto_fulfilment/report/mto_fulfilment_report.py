@@ -25,6 +25,11 @@ class MtoFulfilmentReport(models.Model):
     date_order = fields.Datetime("Confirmed on", readonly=True)
     promise_date = fields.Date("Promised", readonly=True)
     forecast_date = fields.Date("Forecast", readonly=True)
+    risk_cause = fields.Char(
+        "Why at risk", readonly=True,
+        help="What last moved the line past its promise; kept once delivered, so a late delivery "
+        "says why. Empty when the forecast got back on time.")
+    forecast_explanation = fields.Char("Why the forecast", readonly=True)
     date_produced = fields.Datetime("Production done", readonly=True)
     date_delivered = fields.Datetime("Delivered", readonly=True)
     delivered = fields.Boolean("Is delivered", readonly=True)
@@ -47,6 +52,7 @@ class MtoFulfilmentReport(models.Model):
                 SELECT l.id AS id, l.id AS sale_line_id, l.order_id, o.partner_id, l.product_id,
                        t.categ_id, o.user_id, o.company_id, l.mto_strategy,
                        o.date_order, l.mto_promise_date AS promise_date, l.mto_forecast_date AS forecast_date,
+                       l.mto_risk_cause AS risk_cause, l.mto_forecast_explanation AS forecast_explanation,
                        mo.date_produced, dl.date_delivered,
                        dl.date_delivered IS NOT NULL AS delivered,
                        COALESCE(l.mto_at_risk, FALSE) AS at_risk,

@@ -100,6 +100,12 @@ class TestRepromise(PromiseCase):
         activities = cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(len(activities), 1)
         self.assertEqual(line.mto_promise_date, date(2026, 12, 10), "the promise never moves silently")
+        # the promise report lists the line with why it is at risk and what it waits for
+        self.env.flush_all()
+        row = self.env["mto.fulfilment.report"].search([("sale_line_id", "=", line.id)])
+        self.assertEqual((row.at_risk, row.risk_cause, row.forecast_explanation),
+                         (True, line.mto_risk_cause, line.mto_forecast_explanation))
+        self.assertIn("2026-12-25", row.forecast_explanation)
 
         cabinets.action_mto_accept_forecast()
         self.assertEqual(line.mto_promise_date, date(2026, 12, 25))
