@@ -181,7 +181,9 @@ class SaleOrder(models.Model):
             risky = order.order_line.filtered("mto_at_risk")
             if not risky:
                 if activity:
-                    activity.action_feedback(feedback=self.env._("Back on time: the forecast meets the promise."))
+                    activity.action_feedback(feedback=self.env._("Delivered.")
+                                             if order._mto_get_fulfilment_state() == "delivered"
+                                             else self.env._("Back on time: the forecast meets the promise."))
                 continue
             note = Markup("<ul>%s</ul>") % Markup().join(
                 Markup("<li>%s%s</li>") % (

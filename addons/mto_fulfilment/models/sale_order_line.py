@@ -88,12 +88,16 @@ class SaleOrderLine(models.Model):
         routes = self.route_ids or (self.product_id.route_ids | self.product_id.categ_id.total_route_ids)
         return "make_to_order" if mto_route and mto_route in routes else "make_to_stock"
 
-    @api.depends("mto_promise_date", "mto_forecast_date", "state")
+    @api.depends("mto_promise_date", "mto_forecast_date", "state", "qty_delivered", "product_uom_qty")
     def _compute_mto_at_risk(self):
+        """A promise is at risk until the line is delivered: then it was kept or not, which the
+        Delivery Promises report measures (the cause stays on the line to say why)."""
         for line in self:
+            undelivered = (line.product_uom_id.compare(line.qty_delivered, line.product_uom_qty) < 0
+                           if line.product_uom_id else line.qty_delivered < line.product_uom_qty)
             line.mto_at_risk = bool(
                 line.state == "sale" and line.mto_promise_date and line.mto_forecast_date
-                and line.mto_forecast_date > line.mto_promise_date)
+                and line.mto_forecast_date > line.mto_promise_date and undelivered)
 
     def _mto_promise_request(self):
         self.ensure_one()

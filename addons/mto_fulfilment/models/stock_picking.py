@@ -9,4 +9,6 @@ class StockPicking(models.Model):
         orders = self.sale_id.filtered(lambda o: o.state == "sale")
         if orders:
             orders._mto_release_delivered_order_stock()
+            # delivered lines are no longer at risk: their activity is done or updated
+            orders.sudo().filtered("activity_ids")._mto_notify_risk()
         return res

@@ -118,6 +118,31 @@ class TestRepromise(PromiseCase):
         self.assertFalse(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
         self.assertTrue(cabinets.message_ids.filtered(lambda m: "New delivery dates accepted" in (m.body or "")))
 
+    def test_delivered_late_is_no_longer_at_risk(self):
+        """Once delivered, a late line was late, not at risk: it leaves the orders at risk, its
+        activity is done, and the cause stays to say why (the Delivery Promises report)."""
+        boxed = self.env["product.product"].create({"name": "Boxed part", "type": "consu", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(boxed, self.warehouse.lot_stock_id, 10)
+        order = self.confirmed(boxed, 1)
+        line = order.order_line
+        line.write({"mto_forecast_date": date(2026, 12, 31), "mto_risk_cause": "Packing overloaded"})
+        order._mto_notify_risk()
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        self.assertTrue(order.mto_at_risk)
+        self.assertEqual(len(order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1)
+        order.picking_ids.move_ids.quantity = 1
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        self.assertEqual(order.mto_fulfilment_state, "delivered")
+        self.assertFalse(line.mto_at_risk)
+        self.assertFalse(order.mto_at_risk)
+        self.assertNotIn(order, self.env["sale.order"].search([("mto_at_risk", "=", True)]))
+        self.assertFalse(order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        self.assertTrue(order.message_ids.filtered(lambda m: "Delivered." in (m.body or "")))
+        self.env.flush_all()
+        row = self.env["mto.fulfilment.report"].search([("sale_line_id", "=", line.id)])
+        self.assertEqual((row.at_risk, row.risk_cause), (False, "Packing overloaded"))
+
     def test_back_on_time_clears_the_flag(self):
         cabinets = self.confirmed(self.cabinet, 2)
         po_line = self.panel_po_line(cabinets)
@@ -151,7 +176,20 @@ class TestRepromise(PromiseCase):
         late = self.confirmed(self.cabinet, 2).order_line
         late.mto_forecast_date = date(2026, 12, 16)
         (on_time | late).mto_forecast_explanation = False
+        # delivered late before 1.1.0: still flagged at risk, its activity open
+        boxed = self.env["product.product"].create({"name": "Boxed part", "type": "consu", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(boxed, self.warehouse.lot_stock_id, 10)
+        delivered = self.confirmed(boxed, 1)
+        delivered.order_line.mto_forecast_date = date(2026, 12, 31)
+        delivered._mto_notify_risk()
+        delivered.picking_ids.move_ids.quantity = 1
+        delivered.picking_ids.move_ids.picked = True
+        delivered.picking_ids.button_validate()
         self.env.flush_all()
+        self.env.cr.execute("UPDATE sale_order_line SET mto_at_risk = TRUE WHERE order_id = %s", [delivered.id])
+        self.env.cr.execute("UPDATE sale_order SET mto_at_risk = TRUE WHERE id = %s", [delivered.id])
+        delivered.activity_schedule("mto_fulfilment.mail_activity_type_at_risk", summary="Delivery promise at risk")
+        self.env.invalidate_all()
         path = file_path("mto_fulfilment/migrations/19.0.1.1.0/post-migration.py")
         spec = importlib.util.spec_from_file_location("mto_fulfilment_migration_1_1", path)
         migration = importlib.util.module_from_spec(spec)
@@ -161,6 +199,8 @@ class TestRepromise(PromiseCase):
         self.assertEqual(on_time.mto_forecast_explanation, on_time.mto_promise_explanation)
         self.assertFalse(on_time.mto_repromise_needed)
         self.assertTrue(late.mto_repromise_needed)
+        self.assertFalse(delivered.mto_at_risk or delivered.order_line.mto_at_risk)
+        self.assertFalse(delivered.activity_ids, "its at-risk activity is done")
         self.env["sale.order.line"]._mto_cron_repromise()
         self.assertEqual(late.mto_forecast_date, date(2026, 12, 10), "the panel is on time after all")
         self.assertEqual(late.mto_forecast_explanation, "Component Panel arrives on 2026-12-10 (already ordered); "

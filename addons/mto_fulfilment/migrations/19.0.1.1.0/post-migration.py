@@ -1,8 +1,11 @@
-"""1.1.0: order lines keep why their forecast is what it is (``mto_forecast_explanation``).
+"""1.1.0: order lines keep why their forecast is what it is (``mto_forecast_explanation``), and a
+delivered line is no longer at risk.
 
 Lines whose forecast is their promise share its reason; the other open lines are flagged for the
 background re-promise, which writes theirs (within the hour, by the job runner or the cron).
+Delivered lines still flagged at risk are recomputed, and their orders' at-risk activities done.
 """
+from odoo import SUPERUSER_ID, api
 
 
 def migrate(cr, version):
@@ -22,3 +25,7 @@ def migrate(cr, version):
            AND l.mto_forecast_explanation IS NULL
            AND COALESCE(o.mto_fulfilment_state, '') NOT IN ('delivered', 'cancelled')
     """)
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    flagged = env["sale.order.line"].search([("mto_at_risk", "=", True)])
+    flagged.modified(["qty_delivered"])  # the at-risk flags (lines and orders) depend on it now
+    flagged.order_id._mto_notify_risk()
