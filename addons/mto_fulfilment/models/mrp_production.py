@@ -1,16 +1,7 @@
-import pytz
-
 from odoo import api, fields, models
 
 from . import batching
-
-
-def _plant_day(moment, company):
-    """The day `moment` (naive UTC) falls on where the company works (its working hours' time
-    zone): a receipt at 09:00 in Brussels on the day expected is not a day late because that day
-    began at 23:00 UTC."""
-    tz = pytz.timezone(company.resource_calendar_id.tz or "UTC")
-    return pytz.utc.localize(moment).astimezone(tz).date()
+from .plant_time import plant_day
 
 
 class MrpProduction(models.Model):
@@ -101,7 +92,7 @@ class MrpProduction(models.Model):
             po_line = move.purchase_line_id
             expected = po_line.mto_date_confirmed or po_line.date_planned
             company = po_line.company_id
-            days = (_plant_day(move.date, company) - _plant_day(expected, company)).days if expected else 0
+            days = (plant_day(move.date, company) - plant_day(expected, company)).days if expected else 0
             line = po_line.mto_sale_line_id
             if days > 0 and days > late_purchase.get(line, (0, None))[0]:
                 late_purchase[line] = (days, po_line)

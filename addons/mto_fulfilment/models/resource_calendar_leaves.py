@@ -1,7 +1,7 @@
-import pytz
-
 from odoo import api, models
 from odoo.tools.misc import format_date
+
+from .plant_time import plant_day
 
 
 class ResourceCalendarLeaves(models.Model):
@@ -27,12 +27,9 @@ class ResourceCalendarLeaves(models.Model):
         return result
 
     def _mto_day(self, moment):
-        """The day `moment` (naive UTC) falls on where the leave applies (its calendar's time zone,
-        else the company's working hours'), in the user's date format: a public holiday entered in
-        Stuttgart starts at 23:00 UTC the day before."""
+        """The day `moment` falls on where the leave applies, in the user's date format."""
         self.ensure_one()
-        tz = pytz.timezone(self.calendar_id.tz or self.company_id.resource_calendar_id.tz or "UTC")
-        return format_date(self.env, pytz.utc.localize(moment).astimezone(tz).date())
+        return format_date(self.env, plant_day(moment, self.company_id, self.calendar_id))
 
     def _mto_trigger(self, verb):
         if self.env.context.get("mto_booking"):

@@ -10,5 +10,5 @@ class StockPicking(models.Model):
         if orders:
             orders._mto_release_delivered_order_stock()
             # delivered lines are no longer at risk: their activity is done or updated
-            orders.sudo().filtered("activity_ids")._mto_notify_risk()
+            orders.sudo()._mto_notify_risk()
         return res
