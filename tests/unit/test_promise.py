@@ -119,8 +119,23 @@ def test_booked_sub_assembly_workcenter_is_the_root_cause():
     assert [(b.start, b.end) for b in res.bookings] == [(at(2, 8), at(2, 9)), (at(2, 9), at(2, 11))]
     assert res.bottleneck == Bottleneck("workcenter", "Saw", at(2, 8), SAW)
     assert res.explanation == (
-        "Saw is booked until 2026-03-04; component Top is made by 2026-03-04; "
+        "Saw is booked until 2026-03-04 for Top; component Top is made by 2026-03-04; "
         "ready 2026-03-04, delivered 2026-03-04."
+    )
+
+
+def test_sub_assembly_wait_names_what_it_was_for():
+    # the sub-assembly waits for the saw, the table then for the assembly line: each wait is
+    # said once, the sub-assembly's with the product it was for
+    snap = plant(free_qty={LEG: 8, BOARD: 2})
+    snap.workcenters[SAW].booked = [(at(0, 8), at(1, 17))]
+    snap.workcenters[ASSEMBLY].booked = [(at(2, 8), at(2, 17))]
+    res = one(snap, mto(2))
+    assert [(b.start, b.end) for b in res.bookings] == [(at(2, 8), at(2, 9)), (at(3, 8), at(3, 10))]
+    assert res.bottleneck == Bottleneck("workcenter", "Assembly Line", at(3, 8), ASSEMBLY)
+    assert res.explanation == (
+        "Saw is booked until 2026-03-04 for Top; component Top is made by 2026-03-04; "
+        "Assembly Line is booked until 2026-03-05; ready 2026-03-05, delivered 2026-03-05."
     )
 
 

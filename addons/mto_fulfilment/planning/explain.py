@@ -63,12 +63,25 @@ def production_bottleneck(snapshot: Snapshot, prod: Production) -> Bottleneck:
     )
 
 
-def bottleneck_fragment(bottleneck: Bottleneck) -> str:
+def wait_owner(snapshot: Snapshot, prod: Production) -> int | None:
+    """Product of the production whose work center wait `production_bottleneck` names, if any."""
+    if prod.wait is not None:
+        return prod.product_id
+    crit = prod.critical
+    if crit is not None and crit.made is not None:
+        if production_bottleneck(snapshot, crit.made).kind != LEAD_TIME:
+            return wait_owner(snapshot, crit.made)
+    return None
+
+
+def bottleneck_fragment(bottleneck: Bottleneck, made: str | None = None) -> str:
+    """The bottleneck's words; `made` names the sub-assembly a work center wait was for (the
+    line's own operations may wait on the same work center later in the sentence)."""
     if bottleneck.kind == WORKCENTER:
-        return _("%(wc)s is booked until %(date)s") % {
-            "wc": bottleneck.name,
-            "date": day(bottleneck.date),
-        }
+        values = {"wc": bottleneck.name, "date": day(bottleneck.date), "product": made}
+        if made:
+            return _("%(wc)s is booked until %(date)s for %(product)s") % values
+        return _("%(wc)s is booked until %(date)s") % values
     return _("component %(name)s is available on %(date)s") % {
         "name": bottleneck.name,
         "date": day(bottleneck.date),
@@ -128,7 +141,10 @@ def production_fragments(snapshot: Snapshot, prod: Production) -> list[str]:
     if crit is not None:
         if crit.made is not None:
             inner = production_bottleneck(snapshot, crit.made)
-            if inner.kind != LEAD_TIME:
+            if inner.kind == WORKCENTER:
+                owner = wait_owner(snapshot, crit.made)
+                parts.append(bottleneck_fragment(inner, product_name(snapshot, owner) if owner else None))
+            elif inner.kind != LEAD_TIME:
                 parts.append(bottleneck_fragment(inner))
         parts.append(sourcing_fragment(snapshot, crit))
     if prod.wait is not None:
