@@ -67,10 +67,9 @@ def wait_owner(snapshot: Snapshot, prod: Production) -> int | None:
     """Product of the production whose work center wait `production_bottleneck` names, if any."""
     if prod.wait is not None:
         return prod.product_id
-    crit = prod.critical
-    if crit is not None and crit.made is not None:
-        if production_bottleneck(snapshot, crit.made).kind != LEAD_TIME:
-            return wait_owner(snapshot, crit.made)
+    made = prod.critical.made if prod.critical is not None else None
+    if made is not None and production_bottleneck(snapshot, made).kind != LEAD_TIME:
+        return wait_owner(snapshot, made)
     return None
 
 
