@@ -35,7 +35,13 @@ def workcenter_name(snapshot: Snapshot, wc_id: int) -> str:
 
 
 def production_bottleneck(snapshot: Snapshot, prod: Production) -> Bottleneck:
-    """Root cause of a production's end date.
+    """Root cause of a production's end date (see `root_cause`)."""
+    return root_cause(snapshot, prod)[0]
+
+
+def root_cause(snapshot: Snapshot, prod: Production) -> tuple[Bottleneck, Production]:
+    """Root cause of a production's end date, and the production it held (itself or the
+    sub-assembly that waited).
 
     Waiting for a booked work center comes first (it happened last, after material was in);
     otherwise the critical component, or the sub-assembly's own root cause when that
@@ -48,34 +54,25 @@ def production_bottleneck(snapshot: Snapshot, prod: Production) -> Bottleneck:
             workcenter_name(snapshot, wait.workcenter_id),
             wait.free_at,
             wait.workcenter_id,
-        )
+        ), prod
     crit = prod.critical
     if crit is not None:
         if crit.made is not None:
-            inner = production_bottleneck(snapshot, crit.made)
+            inner, held = root_cause(snapshot, crit.made)
             if inner.kind != LEAD_TIME:
-                return inner
+                return inner, held
         return Bottleneck(
             COMPONENT, product_name(snapshot, crit.product_id), crit.ready, crit.product_id
-        )
+        ), prod
     return Bottleneck(
         LEAD_TIME, product_name(snapshot, prod.product_id), prod.capacity_ready, prod.product_id
-    )
-
-
-def wait_owner(snapshot: Snapshot, prod: Production) -> int | None:
-    """Product of the production whose work center wait `production_bottleneck` names, if any."""
-    if prod.wait is not None:
-        return prod.product_id
-    made = prod.critical.made if prod.critical is not None else None
-    if made is not None and production_bottleneck(snapshot, made).kind != LEAD_TIME:
-        return wait_owner(snapshot, made)
-    return None
+    ), prod
 
 
 def bottleneck_fragment(bottleneck: Bottleneck, made: str | None = None) -> str:
     """The bottleneck's words; `made` names the sub-assembly a work center wait was for (the
-    line's own operations may wait on the same work center later in the sentence)."""
+    line's own operations may wait on the same work center later in the sentence); a
+    component needs no such name."""
     if bottleneck.kind == WORKCENTER:
         values = {"wc": bottleneck.name, "date": day(bottleneck.date), "product": made}
         if made:
@@ -139,12 +136,9 @@ def production_fragments(snapshot: Snapshot, prod: Production) -> list[str]:
     crit = prod.critical
     if crit is not None:
         if crit.made is not None:
-            inner = production_bottleneck(snapshot, crit.made)
-            if inner.kind == WORKCENTER:
-                owner = wait_owner(snapshot, crit.made)
-                parts.append(bottleneck_fragment(inner, product_name(snapshot, owner) if owner else None))
-            elif inner.kind != LEAD_TIME:
-                parts.append(bottleneck_fragment(inner))
+            inner, held = root_cause(snapshot, crit.made)
+            if inner.kind != LEAD_TIME:
+                parts.append(bottleneck_fragment(inner, product_name(snapshot, held.product_id)))
         parts.append(sourcing_fragment(snapshot, crit))
     if prod.wait is not None:
         parts.append(bottleneck_fragment(production_bottleneck(snapshot, prod)))
