@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from planbuild import at, week_calendar
-from planning import WorkTimeline, merge_intervals, subtract_intervals
+from planning import WorkTimeline, clip_intervals, merge_intervals, subtract_intervals
 
 H = timedelta(hours=1)
 
@@ -22,6 +22,19 @@ def test_subtract_leave_splits_and_removes():
     base = [(at(0, 8), at(0, 12)), (at(0, 13), at(0, 17)), (at(1, 8), at(1, 12))]
     got = subtract_intervals(base, [(at(0, 10), at(0, 14)), (at(1, 0), at(2, 0))])
     assert got == [(at(0, 8), at(0, 10)), (at(0, 14), at(0, 17))]
+
+
+def test_clip_keeps_the_part_between_start_and_end():
+    cal = week_calendar(weeks=1)
+    # Mon 10:00 (inside the morning) to Tue 12:30 (in the lunch break)
+    assert clip_intervals(cal, at(0, 10), at(1, 12, 30)) == [
+        (at(0, 10), at(0, 12)),
+        (at(0, 13), at(0, 17)),
+        (at(1, 8), at(1, 12)),
+    ]
+    # from the end of an interval: that interval is gone, not kept empty
+    assert clip_intervals(cal, at(0, 12), at(0, 14)) == [(at(0, 13), at(0, 14))]
+    assert clip_intervals(cal, at(5, 0), at(6, 0)) == []
 
 
 def test_calendar_helper_has_no_weekend():

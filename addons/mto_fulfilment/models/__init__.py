@@ -16,6 +16,8 @@ from . import purchase_order
 from . import res_company
 from . import res_config_settings
 from . import mto_promise
+from . import resource_calendar
+from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import mrp_workcenter
 from . import mrp_workorder

@@ -8,8 +8,6 @@ import types
 from collections import defaultdict
 from datetime import timedelta
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -41,12 +39,6 @@ MAX_BOM_DEPTH = 12
 LEARN_SAMPLE = 200  # done work orders per work center the observed speed is learnt from, at most
 MAX_OVERRUN = 3.0   # a done work order counts for learning as at most this many times its expected time
 ACTIVE_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
-
-
-def _naive_utc(value):
-    # the same as value.astimezone(pytz.utc) made naive, twice as fast: a year of working
-    # intervals per work center is converted for every promise
-    return value.replace(tzinfo=None) - value.utcoffset()
 
 
 class MtoPromise(models.AbstractModel):
@@ -593,9 +585,7 @@ class MtoPromise(models.AbstractModel):
             raise UserError(self.env._(
                 "Work center %s has no working hours: set its calendar to promise dates.",
                 ", ".join(no_calendar.mapped("name"))))
-        end = now + timedelta(days=self._horizon_days())
-        start_utc, end_utc = pytz.utc.localize(now), pytz.utc.localize(end)
-        working = self._working_intervals(workcenters, start_utc, end_utc)
+        working = self.env["resource.calendar"]._mto_working_ahead(workcenters, now, self._horizon_days())
         booked = defaultdict(list)
         # tens of thousands of booked slots on a busy plant: a few columns in one plain query
         Leave = self.env["resource.calendar.leaves"]
@@ -639,20 +629,6 @@ class MtoPromise(models.AbstractModel):
                 booked=booked.get(workcenter.id, []),
             )
         return result
-
-    @api.model
-    def _working_intervals(self, workcenters, start, end):
-        """{workcenter id: [(from, to)]} naive UTC working time between the aware `start` and `end`,
-        one `_work_intervals_batch` per calendar (time off included)."""
-        working = {}
-        for calendar in workcenters.resource_calendar_id:
-            members = workcenters.filtered(lambda w, c=calendar: w.resource_calendar_id == c)
-            intervals = calendar._work_intervals_batch(
-                start, end, resources=members.resource_id, tz=pytz.timezone(calendar.tz or "UTC"))
-            for workcenter in members:
-                working[workcenter.id] = [
-                    (_naive_utc(s), _naive_utc(e)) for s, e, _r in intervals[workcenter.resource_id.id]]
-        return working
 
     @api.model
     def _observed_speed(self, workcenters, now, days=90):
@@ -699,10 +675,11 @@ class MtoPromise(models.AbstractModel):
                 spans[log.workorder_id.id].append((log.date_start, date_end))
         if not spans:
             return {}
-        start = pytz.utc.localize(min(s for logs in spans.values() for s, _e in logs))
-        end = pytz.utc.localize(max(now, max(e for logs in spans.values() for _s, e in logs)))
+        start = min(s for logs in spans.values() for s, _e in logs)
+        end = max(now, max(e for logs in spans.values() for _s, e in logs))
         logged = workorders.filtered(lambda w: w.id in spans)
-        working = self._working_intervals(logged.workcenter_id.filtered("resource_calendar_id"), start, end)
+        working = self.env["resource.calendar"]._mto_working_between(
+            logged.workcenter_id.filtered("resource_calendar_id"), start, end)
         result = {}
         for workorder in logged:
             calendar = working.get(workorder.workcenter_id.id)

@@ -7,7 +7,14 @@ computes promise dates from it in memory, deterministically, and testable withou
 from .capacity import CapacityBoard, Slot, minutes_to_timedelta, operation_minutes
 from .errors import PlanningError, PlanningInputError
 from .i18n import _, translation
-from .intervals import WorkTimeline, first_free_time, merge_intervals, subtract_intervals, working_minutes
+from .intervals import (
+    WorkTimeline,
+    clip_intervals,
+    first_free_time,
+    merge_intervals,
+    subtract_intervals,
+    working_minutes,
+)
 from .material import Ledger
 from .promise import Planner, promise_lines
 from .reliability import LIKELY_PERCENTILE, per_purchase_percentile, percentile_days, production_buffer_days
@@ -50,6 +57,7 @@ __all__ = [
     "WorkTimeline",
     "Workcenter",
     "_",
+    "clip_intervals",
     "first_free_time",
     "merge_intervals",
     "minutes_to_timedelta",

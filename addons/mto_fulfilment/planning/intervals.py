@@ -49,6 +49,22 @@ def subtract_intervals(base: Iterable[Interval], holes: Iterable[Interval]) -> l
     return result
 
 
+def clip_intervals(intervals: Iterable[Interval], start: datetime, end: datetime) -> list[Interval]:
+    """The part of the sorted ``intervals`` between ``start`` and ``end``.
+
+    Why: a calendar's working time is computed once a day from midnight (and kept); each
+    promise that day takes the part from its own "now".
+    """
+    result: list[Interval] = []
+    for s, e in intervals:
+        if e <= start:
+            continue
+        if s >= end:
+            break
+        result.append((max(s, start), min(e, end)))
+    return result
+
+
 def first_free_time(
     working: Iterable[Interval], booked: Iterable[Interval], start: datetime, minutes: float
 ) -> list[Interval]:

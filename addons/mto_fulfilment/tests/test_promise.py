@@ -3,7 +3,7 @@
 Calendar: Mon-Fri 08:00-12:00 + 13:00-17:00 UTC. Now: Monday 2026-12-07 08:00 UTC.
 Cabinet = 2 x Panel (bought, vendor delay 3 days) + operation Assembly, 120 min per unit.
 """
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import psycopg2
 from freezegun import freeze_time
@@ -280,6 +280,39 @@ class TestPromise(PromiseCase):
         leave = line.mto_production_ids.workorder_ids.leave_id
         self.assertEqual((leave.date_from, leave.date_to),
                          (datetime(2026, 12, 11, 8, 0), datetime(2026, 12, 11, 12, 0)))
+
+    def test_working_time_kept_for_the_day_follows_time_off_and_hours(self):
+        """Working time is computed once a day per calendar and kept: time off and working hours
+        changed since count at once, in this transaction or committed by another one."""
+        def ready():
+            return self.env["mto.promise"].simulate(
+                [{"product_id": self.cabinet.id, "product_uom_qty": 2}])[0]["capacity_ready_date"]
+
+        Calendar = self.env["resource.calendar"]
+        now = datetime(2026, 12, 7, 10, 30)
+        self.assertEqual(Calendar._mto_working_ahead(self.assembly, now, 30),
+                         Calendar._mto_working_between(self.assembly, now, now + timedelta(days=30)),
+                         "kept from midnight, cut at now: what Odoo gives from now")
+        # panels Thu 10 08:00, assembly 240 min
+        self.assertEqual(ready(), "2026-12-10 12:00:00")
+        leave = self.env["resource.calendar.leaves"].create({
+            "name": "Breakdown", "calendar_id": self.calendar.id, "resource_id": self.assembly.resource_id.id,
+            "time_type": "leave", "date_from": datetime(2026, 12, 10, 0, 0), "date_to": datetime(2026, 12, 10, 23, 0)})
+        self.assertEqual(ready(), "2026-12-11 12:00:00")
+        leave.date_to = datetime(2026, 12, 10, 10, 0)  # repaired at 10:00: 10-12 and 13-15
+        self.assertEqual(ready(), "2026-12-10 15:00:00")
+        leave.unlink()
+        self.assertEqual(ready(), "2026-12-10 12:00:00")
+        thursday_morning = self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "3" and a.hour_from == 8)
+        thursday_morning.hour_from = 10
+        self.assertEqual(ready(), "2026-12-10 15:00:00")
+        # another transaction (as a second worker would) moves it back: no cache cleared here,
+        # the committed revision differs
+        self.env.cr.execute(
+            "UPDATE resource_calendar_attendance SET hour_from = 8, write_date = write_date + interval '1 second'"
+            " WHERE id = %s", [thursday_morning.id])
+        self.env.invalidate_all()
+        self.assertEqual(ready(), "2026-12-10 12:00:00")
 
     def test_stock_makes_it_today_and_efficiency_counts(self):
         self.panels_from_stock()
