@@ -2,19 +2,28 @@
 
 Why: every promise needs the working intervals of its work centers over the planning horizon
 (a year by default). Odoo's ``_work_intervals_batch`` took a third of a promise's time to give
-them, yet they change only when working hours or time off do. They are kept in the registry's
-cache, one entry per calendar and day, under a key holding the revision of the calendar's
-attendances and time off as committed (another transaction's change is a new key); a change
-in the current transaction clears the cache (``_mto_forget_working_time``).
+them, yet they change only when working hours or time off do. They are kept in this process,
+a few entries per calendar, under a key that holds the row versions of the calendar, its
+attendances and its time off as this transaction sees them (any transaction's change is a new
+key, in every worker) and a counter of the changes made through this process's ORM (a second
+change to the same row in one transaction keeps its row version).
 """
 from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, models, tools
+from odoo import api, models
 from odoo.tools import SQL
+from odoo.tools.lru import LRU
 
 from ..planning import clip_intervals
+
+# (database, calendar, resources, day, days, revision, generation): ((resource id, intervals), ...)
+# About a megabyte per entry on a plant of ten work centers over a year; old days and revisions
+# are never asked again and leave as new ones come.
+_KEPT = LRU(32)
+# database: changes to working hours or time off made through this process (any transaction)
+_GENERATION = {}
 
 
 def naive_utc(value):
@@ -46,7 +55,12 @@ class ResourceCalendar(models.Model):
             members = peers.filtered(lambda w, c=calendar: w.resource_calendar_id == c)
             # public holidays close the work centers of their company only
             resources = tuple(sorted({(w.resource_id.id, w.resource_id.company_id.id) for w in members}))
-            ahead = dict(self._mto_working_from(calendar.id, resources, now.date(), days + 1, revision))
+            key = (self.env.cr.dbname, calendar.id, resources, now.date(), days + 1, revision,
+                   _GENERATION.get(self.env.cr.dbname, 0))
+            kept = _KEPT.get(key)
+            if kept is None:
+                kept = _KEPT[key] = self._mto_working_from(calendar.id, resources, now.date(), days + 1)
+            ahead = dict(kept)
             for workcenter in fixed & members:
                 working[workcenter.id] = clip_intervals(ahead[workcenter.resource_id.id], now, end)
         return working
@@ -67,11 +81,9 @@ class ResourceCalendar(models.Model):
         return working
 
     @api.model
-    @tools.ormcache("calendar_id", "resources", "day", "days", "revision")
-    def _mto_working_from(self, calendar_id, resources, day, days, revision):
+    def _mto_working_from(self, calendar_id, resources, day, days):
         """((resource id, ((from, to), ...)), ...): naive UTC working time of `resources` ((id,
-        company id) pairs) on the calendar for `days` days from `day` 00:00 UTC. `revision`
-        is only part of the cache key."""
+        company id) pairs) on the calendar for `days` days from `day` 00:00 UTC."""
         calendar = self.sudo().browse(calendar_id)
         start = pytz.utc.localize(datetime.combine(day, time.min))
         records = calendar.env["resource.resource"].browse([resource_id for resource_id, _c in resources])
@@ -83,28 +95,29 @@ class ResourceCalendar(models.Model):
 
     @api.model
     def _mto_working_revision(self, calendars, resources, now):
-        """What the working time of `calendars` comes from, as committed: count, last id and
-        last write of their attendances, of the time off that can close `resources` from `now`,
-        and of the calendars themselves. One query."""
+        """A digest of the row versions (id, xmin) of `calendars`, their attendances and the
+        time off that can close `resources` from `now`, as this transaction sees them. One query."""
         for model in ("resource.calendar", "resource.calendar.attendance", "resource.calendar.leaves"):
             self.env[model].flush_model()
         self.env.cr.execute(SQL(
-            """SELECT (SELECT ARRAY[count(*)::text, max(id)::text, max(write_date)::text]
-                         FROM resource_calendar_attendance WHERE calendar_id IN %(calendars)s),
-                      (SELECT ARRAY[count(*)::text, max(id)::text, max(write_date)::text]
-                         FROM resource_calendar_leaves
-                        WHERE time_type = 'leave' AND date_to > %(now)s
-                          AND (calendar_id IS NULL OR calendar_id IN %(calendars)s)
-                          AND (resource_id IS NULL OR resource_id IN %(resources)s)),
-                      (SELECT max(write_date)::text FROM resource_calendar WHERE id IN %(calendars)s)""",
+            """SELECT md5(concat_ws('|',
+                   (SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id)
+                      FROM resource_calendar WHERE id IN %(calendars)s),
+                   (SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id)
+                      FROM resource_calendar_attendance WHERE calendar_id IN %(calendars)s),
+                   (SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id)
+                      FROM resource_calendar_leaves
+                     WHERE time_type = 'leave' AND date_to > %(now)s
+                       AND (calendar_id IS NULL OR calendar_id IN %(calendars)s)
+                       AND (resource_id IS NULL OR resource_id IN %(resources)s))))""",
             calendars=tuple(calendars.ids), resources=tuple(resources.ids) or (None,), now=now))
-        attendances, leaves, written = self.env.cr.fetchone()
-        return tuple(attendances), tuple(leaves), written
+        return self.env.cr.fetchone()[0]
 
     def _mto_forget_working_time(self):
-        """Working hours changed in this transaction: the cached working time is dropped (other
-        transactions see a new revision once this one commits)."""
-        self.env.registry.clear_cache()
+        """Working hours or time off changed through the ORM: what this process kept is not
+        used again (another process sees the new row versions once this transaction commits)."""
+        dbname = self.env.cr.dbname
+        _GENERATION[dbname] = _GENERATION.get(dbname, 0) + 1
 
     def write(self, vals):
         res = super().write(vals)
