@@ -7,8 +7,9 @@ from .plant_time import plant_day
 class ResourceCalendarLeaves(models.Model):
     """Time off on a work center (or its whole calendar, or a public holiday of the company)
     re-promises the order lines planned there; capacity booked outside the promise (a planner
-    planning an MO by hand) does too. Time off that closes a work center also drops the working
-    time kept for promises (`resource.calendar._mto_working_ahead`)."""
+    planning an MO by hand) does too. Time off (not booked slots) changed through the ORM makes
+    this process compute the working time kept for promises again
+    (`resource.calendar._mto_working_ahead`): a counter, no query."""
 
     _inherit = "resource.calendar.leaves"
 
@@ -31,17 +32,6 @@ class ResourceCalendarLeaves(models.Model):
         """The day `moment` falls on where the leave applies, in the user's date format."""
         self.ensure_one()
         return format_date(self.env, plant_day(moment, self.company_id, self.calendar_id))
-
-    def _mto_closes_workcenters(self):
-        """Whether these records include time off for a work center, a calendar or a company
-        (booked slots and people's time off do not change the working time of work centers)."""
-        leaves = self.filtered(lambda le: le.time_type == "leave")
-        if not leaves:
-            return False
-        if not all(leaves.mapped("resource_id")):
-            return True
-        return bool(self.env["mrp.workcenter"].sudo().search_count(
-            [("resource_id", "in", leaves.resource_id.ids)], limit=1))
 
     def _mto_trigger(self, verb):
         if self.env.context.get("mto_booking"):
@@ -71,16 +61,16 @@ class ResourceCalendarLeaves(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leaves = super().create(vals_list)
-        if leaves._mto_closes_workcenters():
+        if any(le.time_type == "leave" for le in leaves):
             self.env["resource.calendar"]._mto_forget_working_time()
         leaves._mto_trigger(self.env._("planned"))
         return leaves
 
     def write(self, vals):
         moved = {"date_from", "date_to", "resource_id", "calendar_id", "time_type", "company_id"} & set(vals)
-        closed_before = moved and self._mto_closes_workcenters()
+        closed_before = moved and any(le.time_type == "leave" for le in self)
         res = super().write(vals)
-        if moved and (closed_before or self._mto_closes_workcenters()):
+        if moved and (closed_before or any(le.time_type == "leave" for le in self)):
             self.env["resource.calendar"]._mto_forget_working_time()
         if {"date_from", "date_to", "resource_id", "calendar_id", "time_type"} & set(vals):
             # a work order's own booking moving as it starts/finishes is not new capacity taken
@@ -90,7 +80,7 @@ class ResourceCalendarLeaves(models.Model):
     def unlink(self):
         # time off removed: lines may get back on time (the flag clears after the re-promise)
         self.filtered(lambda le: le.time_type == "leave")._mto_trigger(self.env._("removed"))
-        closed = self._mto_closes_workcenters()
+        closed = any(le.time_type == "leave" for le in self)
         res = super().unlink()
         if closed:
             self.env["resource.calendar"]._mto_forget_working_time()
