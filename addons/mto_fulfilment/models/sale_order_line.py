@@ -255,6 +255,56 @@ class SaleOrderLine(models.Model):
         return super(SaleOrderLine, self - split)._action_launch_stock_rule(
             previous_product_uom_qty=previous_product_uom_qty)
 
+    def _get_qty_procurement(self, previous_product_uom_qty=False):
+        """A stock-then-order line's quantity already procured counts both of its parts.
+
+        Odoo counts the moves made by the rule of the line's first move only; this line's part
+        made to order went through the MTO rule, so a quantity change would procure it again
+        (e.g. 3 from stock + 2 made, changed to 4: 4 − 3 = 1 more instead of 1 less).
+        """
+        qty = super()._get_qty_procurement(previous_product_uom_qty=previous_product_uom_qty)
+        if self.mto_strategy != "stock_then_order":
+            return qty
+        outgoing, incoming = self._get_outgoing_incoming_moves(strict=False)
+        counted_rules = (outgoing | incoming).rule_id
+        moves = self.move_ids.filtered(
+            lambda m: m.state != "cancel" and m.location_dest_usage != "inventory"
+            and m.product_id == self.product_id)
+        # the first step of the other part's delivery (later steps are fed by the line's moves
+        # that rules made; the first is fed by the MO's finished goods, which no rule made)
+        stepped = moves.filtered("rule_id")
+        others = moves.filtered(
+            lambda m: m.rule_id and m.rule_id not in counted_rules and not m.origin_returned_move_id
+            and not (m.move_orig_ids & stepped)
+            and (m.location_final_id or m.location_dest_id)._is_outgoing())
+        for move in others:
+            done_or_planned = move.quantity if move.state == "done" else move.product_uom_qty
+            qty += move.product_uom._compute_quantity(
+                done_or_planned, self.product_uom_id, rounding_method="HALF-UP")
+        return qty
+
+    def _create_procurements(self, product_qty, procurement_uom, values):
+        """A stock-then-order line's decrease takes from the part made to order first (whose
+        production `_mto_decrease` shrank), then from the part taken from stock: Odoo would send
+        it all through the line's MTO route, which cannot lower the stock part."""
+        if self.mto_strategy != "stock_then_order" or procurement_uom.compare(product_qty, 0) >= 0:
+            return super()._create_procurements(product_qty, procurement_uom, values)
+        made = sum(
+            move.product_uom._compute_quantity(move.product_uom_qty, procurement_uom)
+            for move in self.move_ids
+            if move.procure_method == "make_to_order" and move.state not in ("done", "cancel")
+            and move.rule_id and (move.location_final_id or move.location_dest_id)._is_outgoing())
+        from_made = max(product_qty, -made)
+        from_stock = procurement_uom.round(product_qty - from_made)
+        procurements = []
+        if procurement_uom.compare(from_made, 0) < 0:
+            procurements += super()._create_procurements(from_made, procurement_uom, values)
+        if procurement_uom.compare(from_stock, 0) < 0:
+            stock_values = dict(values, route_ids=self.warehouse_id._mto_routes_for(
+                "make_to_stock", self.product_id))
+            procurements += super()._create_procurements(from_stock, procurement_uom, stock_values)
+        return procurements
+
     def _mto_check_can_make(self):
         """A make-to-order line needs a way to get the goods: a bill of materials or a vendor."""
         for line in self.filtered(lambda sol: sol.mto_strategy in MTO_STRATEGIES

@@ -1,6 +1,7 @@
 import contextlib
 
 from odoo import api, models
+from odoo.fields import Command
 
 from . import batching
 
@@ -57,12 +58,38 @@ class StockRule(models.Model):
                 env, to_assign = scopes.enter_context(batching.deferring(env, batching.DEFER_ASSIGN))
             env, to_confirm = scopes.enter_context(batching.deferring(env, batching.DEFER_MO_CONFIRM))
             res = super(StockRule, self.with_env(env))._run_manufacture(procurements)
+            self.with_env(env)._mto_chain_grown_productions(procurements)
             for productions in batching.collected(to_confirm, batching.DEFER_MO_CONFIRM).values():
                 productions.action_confirm()
             if outermost:
                 for moves in batching.collected(to_assign, batching.DEFER_ASSIGN).values():
                     moves._mto_assign_in_tree_order()
         return res
+
+    def _mto_chain_grown_productions(self, procurements):
+        """Chain the delivery moves of a line's quantity increase to the MO that grew for them.
+
+        Odoo grows an existing MO by changing its quantity (see `_make_mo_get_domain`), which
+        does not make it feed the new delivery move: that move would wait for goods nobody makes
+        and never be reserved when the MO is done.
+        """
+        for procurement, rule in procurements:
+            dests = procurement.values.get("move_dest_ids")
+            if not (dests and procurement.values.get("mto_sale_line_id")) or \
+                    procurement.product_uom.compare(procurement.product_qty, 0) <= 0:
+                continue
+            waiting = dests.filtered(lambda m: not m.move_orig_ids and m.state not in ("done", "cancel"))
+            if not waiting:
+                continue
+            bom = rule._get_matching_bom(procurement.product_id, procurement.company_id, procurement.values)
+            production = self.env["mrp.production"].sudo().search(
+                rule._make_mo_get_domain(procurement, bom), limit=1)
+            finished = production.move_finished_ids.filtered(
+                lambda m, product=procurement.product_id: m.product_id == product
+                and m.state not in ("done", "cancel"))[:1]
+            if finished:
+                finished.move_dest_ids = [Command.link(move.id) for move in waiting]
+                waiting._recompute_state()
 
     def _get_procurements_to_merge_groupby(self, procurement):
         """Purchases for different order lines never merge into one RFQ line (Buy rule)."""

@@ -115,6 +115,47 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(top.product_qty, 5)
         self.assertEqual(sum(order.picking_ids.move_ids.mapped("product_uom_qty")), 5)
 
+    def test_increase_is_delivered_when_the_grown_mo_is_done(self):
+        self.set_stock(self.steel, 10)
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 2)])
+        line = order.order_line
+        line.product_uom_qty = 3
+        top = line._mto_top_productions()
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.assertEqual((top.product_qty, sub.product_qty), (3, 3), "the MO and its sub-assembly MO grow")
+        delivery = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(sum(delivery.move_ids.mapped("product_uom_qty")), 3)
+        self.assertEqual(top.move_finished_ids.move_dest_ids, delivery.move_ids,
+                         "the grown MO feeds the increase's delivery move too")
+        self.produce(sub)
+        self.produce(top)
+        self.assertEqual(sum(delivery.move_ids.mapped("quantity")), 3, "all of it reserved at once")
+        self.assertEqual(order.mto_fulfilment_state, "ready")
+
+    def test_stock_then_order_quantity_changes_follow_on_the_made_part(self):
+        self.rule_machines.strategy = "stock_then_order"
+        self.set_stock(self.machine, 3)
+        order = self.make_order([(self.machine, 5)])
+        line = order.order_line
+        delivery = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+
+        def made():
+            return sum(line._mto_top_productions().mapped("product_qty"))
+
+        def demanded():
+            return sum(delivery.move_ids.filtered(lambda m: m.state != "cancel").mapped("product_uom_qty"))
+
+        self.assertEqual((made(), demanded()), (2, 5))
+        line.product_uom_qty = 4
+        self.assertEqual((made(), demanded()), (1, 4), "the made part shrinks first")
+        line.product_uom_qty = 7
+        self.assertEqual((made(), demanded()), (4, 7), "an increase is made")
+        line.product_uom_qty = 2
+        self.assertEqual(made(), 0)
+        self.assertEqual(demanded(), 2)
+        self.assertEqual(sum(delivery.move_ids.mapped("quantity")), 2, "taken from the stock reserved")
+
     def test_increase_after_start_creates_new_linked_mo(self):
         self.frames_from_stock()
         order = self.make_order([(self.machine, 2)])
