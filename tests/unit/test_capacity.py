@@ -36,6 +36,13 @@ def test_capacity_per_product_overrides_bom_qty_and_setup():
     assert operation_minutes(OP, wc, 42, 10, 5.0) == 2 * 60
 
 
+def test_capacity_for_any_product_applies_when_the_product_has_none():
+    # Odoo's work center capacity row without a product holds for every product
+    wc = Workcenter(1, "WC", time_start=10, time_stop=5, capacities={42: (4, 20, 0), None: (2, 1, 1)})
+    assert operation_minutes(OP, wc, 43, 10, 1.0) == 1 + 1 + 5 * 60  # ceil(10 / 2) = 5
+    assert operation_minutes(OP, wc, 42, 10, 1.0) == 20 + 0 + 3 * 60  # the product's own row first
+
+
 def test_non_positive_efficiency_is_rejected():
     wc = Workcenter(1, "Broken Press", time_efficiency=0)
     with pytest.raises(ValueError, match="Broken Press has an efficiency of 0"):

@@ -613,10 +613,12 @@ class MtoPromise(models.AbstractModel):
         reserve = min(max(company.mto_capacity_reserve or 0.0, 0.0), 99.0)
         speed = self._observed_speed(workcenters, now) if company.mto_learn_durations else {}
         for workcenter in workcenters:
-            capacities = {
-                c.product_id.id: (c.capacity, c.time_start, c.time_stop)
-                for c in workcenter.capacity_ids if c.product_id and c.capacity > 0
-            }
+            # Odoo's own rule (`mrp.workcenter._get_capacity`): a product's row, else a row
+            # without product, which holds for every product
+            capacities = {}
+            for c in workcenter.capacity_ids.sorted(lambda c: (not c.product_id, c.id)):
+                if c.capacity > 0:
+                    capacities.setdefault(c.product_id.id or None, (c.capacity, c.time_start, c.time_stop))
             result[workcenter.id] = Workcenter(
                 id=workcenter.id, name=workcenter.name,
                 # the company's capacity reserve: operations are booked on a share of the time

@@ -25,8 +25,9 @@ def operation_minutes(
     """Expected minutes of ``op`` on ``workcenter`` for ``qty`` of ``product_id``.
 
     Same rule as the manufacturing app: setup + cleanup + cycles * cycle time scaled by the
-    work center efficiency, where cycles = ceil(qty / capacity) and the capacity defaults to
-    the BoM output quantity.
+    work center efficiency, where cycles = ceil(qty / capacity); the capacity is the work
+    center's row for the product, else its row for any product (key ``None``), else the BoM
+    output quantity.
     """
     efficiency = workcenter.time_efficiency
     if efficiency is None or efficiency <= 0:
@@ -35,7 +36,8 @@ def operation_minutes(
             % {"wc": workcenter.name, "eff": efficiency}
         )
     default = (bom_qty or 1.0, workcenter.time_start, workcenter.time_stop)
-    capacity, setup, cleanup = workcenter.capacities.get(product_id, default)
+    capacity, setup, cleanup = workcenter.capacities.get(
+        product_id, workcenter.capacities.get(None, default))
     if not capacity or capacity <= 0:
         capacity = bom_qty or 1.0
     cycles = max(math.ceil(qty / capacity - 1e-9), 0)

@@ -69,7 +69,8 @@ class Bom:
 class Workcenter:
     """A machine or team that runs one work order at a time.
 
-    ``capacities`` maps product id to ``(capacity, setup minutes, cleanup minutes)``.
+    ``capacities`` maps product id to ``(capacity, setup minutes, cleanup minutes)``; the key
+    ``None`` holds the row for every other product.
     ``working`` are the working intervals over the horizon (calendar minus leaves), ``booked``
     the intervals already taken by planned work orders. Neither needs to be sorted or merged.
     """
@@ -79,7 +80,7 @@ class Workcenter:
     time_efficiency: float = 100.0
     time_start: float = 0.0
     time_stop: float = 0.0
-    capacities: dict[int, tuple[float, float, float]] = field(default_factory=dict)
+    capacities: dict[int | None, tuple[float, float, float]] = field(default_factory=dict)
     alternative_ids: list[int] = field(default_factory=list)
     working: list[Interval] = field(default_factory=list)
     booked: list[Interval] = field(default_factory=list)

@@ -49,6 +49,21 @@ class TestPromise(PromiseCase):
             self.company.mto_capacity_reserve = 100
             self.env.flush_all()
 
+    def test_work_center_capacity_for_any_product_counts(self):
+        """Assembly takes 2 cabinets per cycle (a capacity row without product, which Odoo applies
+        to every product): 4 cabinets = 2 cycles x 120 min, Thu 08:00-12:00, as Odoo's work order."""
+        self.env["mrp.workcenter.capacity"].create({
+            "workcenter_id": self.assembly.id, "product_uom_id": self.cabinet.uom_id.id, "capacity": 2})
+        order = self.quotation(qty=4)
+        order.action_mto_promise()
+        line = order.order_line
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 10, 12, 0))
+        order.action_confirm()
+        workorder = line.mto_production_ids.workorder_ids
+        self.assertEqual(workorder.duration_expected, 240)
+        self.assertEqual((workorder.leave_id.date_from, workorder.leave_id.date_to),
+                         (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 12, 0)))
+
     def test_observed_durations_slow_the_plan_down(self):
         """Done assembly work took 150 min where 120 were expected: with learning on, 240 min of
         expected work is planned as 300 min."""
