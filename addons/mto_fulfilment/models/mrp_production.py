@@ -199,13 +199,29 @@ class MrpProduction(models.Model):
             child._mto_set_quantity(child.product_id.uom_id.round(child_qty * factor))
 
     def _mto_exception_activity(self, note):
-        """One exception activity per order for the planner (the MO's responsible, else its creator)."""
+        """One exception activity per order for its planner (`_mto_planner`)."""
         activity_type = self.env.ref("mail.mail_activity_data_warning")
         for production in self:
-            user = production.user_id or production.create_uid
+            user = production._mto_planner()
             production.activity_schedule(
                 activity_type_id=activity_type.id, note=note, user_id=user.id,
                 summary=self.env._("Sale order changed after production started"))
+
+    def _mto_planner(self):
+        """Who resolves this order's exceptions: its responsible, else the product's, else the
+        first manufacturing manager of its company. Odoo creates the MOs of a procurement as the
+        superuser, which is then their responsible: an activity for OdooBot is one nobody sees."""
+        self.ensure_one()
+
+        def person(user):
+            return user.active and not user.share and not user._is_superuser() \
+                and self.company_id in user.company_ids
+
+        for user in (self.user_id, self.product_id.responsible_id, self.create_uid):
+            if user and person(user):
+                return user
+        managers = self.env.ref("mrp.group_mrp_manager").sudo().all_user_ids.filtered(person)
+        return managers.sorted("id")[:1] or self.env.user
 
     # ------------------------------------------------------------ order stock
     def _post_inventory(self, cancel_backorder=False):

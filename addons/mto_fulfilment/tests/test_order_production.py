@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import MtoCommon
 
@@ -196,7 +196,19 @@ class TestChangePropagation(MtoCommon):
         top = self.start_production(line._mto_top_productions())
         line.product_uom_qty = 1
         self.assertEqual(top.product_qty, 3, "a started MO is never changed silently")
-        self.assertTrue(top.activity_ids.filtered(lambda a: "started" in (a.note or "")))
+        activity = top.activity_ids.filtered(lambda a: "started" in (a.note or ""))
+        self.assertTrue(activity)
+        # Odoo made the MO as the superuser, without a responsible: the activity goes to a person
+        # who plans, not to OdooBot
+        self.assertFalse(top.user_id)
+        self.assertTrue(top.create_uid._is_superuser())
+        self.assertFalse(activity.user_id._is_superuser())
+        self.assertTrue(activity.user_id.has_group("mrp.group_mrp_manager"))
+        planner = new_test_user(self.env, "pia", groups="mrp.group_mrp_manager,stock.group_stock_user")
+        self.machine.responsible_id = planner
+        line.product_uom_qty = 0
+        self.assertEqual(top.activity_ids.filtered(lambda a: "cancel" in (a.note or "") or "reduced" in (a.note or ""))
+                         [-1:].user_id, planner, "the product's responsible, when it has one")
 
     def test_decrease_below_delivered_refused(self):
         self.rule_machines.strategy = "make_to_stock"
