@@ -5,7 +5,7 @@ takes 60 min per unit on the Assembly Line, a Top 30 min per unit on the Saw.
 """
 
 import copy
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from planbuild import ASSEMBLY, BOARD, LEG, SAW, TABLE, TOP, at, plant
@@ -480,3 +480,15 @@ def test_forecast_counts_each_purchase_at_the_receipt_percentile():
     snap = _vendor_history(plant(purchase_lead_days=0.0, order_vendor_percentile=90.0))
     res = Planner(snap).forecast(mto(1))
     assert res.material_ready == at(5, 8)
+
+
+def test_promise_day_is_the_plants_day():
+    from planning.explain import day, local_day
+
+    # 23:30 UTC is the next morning in Tokyo, the same afternoon in Los Angeles
+    late = datetime(2026, 11, 30, 23, 30)
+    assert local_day(late) == date(2026, 11, 30)
+    assert local_day(late, "Asia/Tokyo") == date(2026, 12, 1)
+    assert local_day(datetime(2026, 12, 1, 1, 0), "America/Los_Angeles") == date(2026, 11, 30)
+    assert day(late, "Asia/Tokyo") == "2026-12-01"
+    assert day(date(2026, 11, 30), "Asia/Tokyo") == "2026-11-30", "a date is a day already"

@@ -32,6 +32,7 @@ from ..planning import (
     translation,
     working_minutes,
 )
+from .plant_time import plant_day
 
 _logger = logging.getLogger(__name__)
 
@@ -229,6 +230,7 @@ class MtoPromise(models.AbstractModel):
         buffer_sample, buffer_finished = self._production_buffer_sample(company, now)
         return Snapshot(
             now=now,
+            tz=company.resource_calendar_id.tz or "UTC",
             products=snap_products,
             boms={key: data["bom"] for key, data in boms.items()},
             free_qty=free_qty,
@@ -895,11 +897,12 @@ class MtoPromise(models.AbstractModel):
     @api.model
     def _delivery_only(self, warehouse, now):
         """Result for a line whose goods are all made: only the delivery lead times remain."""
-        snapshot = Snapshot(now=now, security_lead_days=warehouse.company_id.security_lead or 0.0,
+        company = warehouse.company_id
+        snapshot = Snapshot(now=now, security_lead_days=company.security_lead or 0.0,
                             delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")))
         days = snapshot.security_lead_days + snapshot.delivery_days
         return types.SimpleNamespace(
-            promise_date=(now + timedelta(days=days)).date(), material_ready=now, capacity_ready=now,
+            promise_date=plant_day(now + timedelta(days=days), company), material_ready=now, capacity_ready=now,
             bottleneck=types.SimpleNamespace(kind="lead_time", name=self.env._("Goods ready"), date=now),
             explanation=self.env._("The goods are ready; only the delivery lead time remains."),
             bookings=[], allocations=[])

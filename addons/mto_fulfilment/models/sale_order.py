@@ -3,6 +3,7 @@ import threading
 from datetime import datetime, time
 
 import psycopg2
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models, sql_db
@@ -139,9 +140,11 @@ class SaleOrder(models.Model):
         return {line: results[line.id] for line in lines}
 
     def _mto_commitment_from(self, results):
+        """Noon of the promised day in the plant's time zone (stored in UTC, as Odoo stores it)."""
         dates = [r.promise_date for r in results.values()]
         day = min(dates) if self.picking_policy == "direct" else max(dates)
-        return datetime.combine(day, time(12, 0))
+        tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
+        return tz.localize(datetime.combine(day, time(12, 0))).astimezone(pytz.utc).replace(tzinfo=None)
 
     def action_mto_promise(self):
         """Compute and store the promise of every goods line; set the order's commitment date.

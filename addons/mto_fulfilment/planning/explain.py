@@ -5,7 +5,9 @@ planner would have to act on, using only what the computation actually waited fo
 """
 # pylint: disable=prefer-env-translation,translation-not-lazy  # planning has no env: its _ uses the translator the ORM layer installs (i18n.py)
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from .i18n import _
 from .results import Bottleneck, Production, Sourcing
@@ -16,7 +18,22 @@ WORKCENTER = "workcenter"
 LEAD_TIME = "lead_time"
 
 
-def day(value: datetime | date) -> str:
+@lru_cache(maxsize=16)
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+def local_day(value: datetime, tz: str = "UTC") -> date:
+    """The plant's day of `value` (naive UTC): work ending at 23:30 UTC is done the next day in
+    Tokyo and the same day in Los Angeles."""
+    if tz == "UTC":
+        return value.date()
+    return value.replace(tzinfo=UTC).astimezone(_zone(tz)).date()
+
+
+def day(value: datetime | date, tz: str = "UTC") -> str:
+    if isinstance(value, datetime):
+        value = local_day(value, tz)
     return value.strftime("%Y-%m-%d")
 
 
@@ -69,18 +86,18 @@ def root_cause(snapshot: Snapshot, prod: Production) -> tuple[Bottleneck, Produc
     ), prod
 
 
-def bottleneck_fragment(bottleneck: Bottleneck, made: str | None = None) -> str:
+def bottleneck_fragment(bottleneck: Bottleneck, made: str | None = None, tz: str = "UTC") -> str:
     """The bottleneck's words; `made` names the sub-assembly a work center wait was for (the
     line's own operations may wait on the same work center later in the sentence); a
     component needs no such name."""
     if bottleneck.kind == WORKCENTER:
-        values = {"wc": bottleneck.name, "date": day(bottleneck.date), "product": made}
+        values = {"wc": bottleneck.name, "date": day(bottleneck.date, tz), "product": made}
         if made:
             return _("%(wc)s is booked until %(date)s for %(product)s") % values
         return _("%(wc)s is booked until %(date)s") % values
     return _("component %(name)s is available on %(date)s") % {
         "name": bottleneck.name,
-        "date": day(bottleneck.date),
+        "date": day(bottleneck.date, tz),
     }
 
 
@@ -118,7 +135,7 @@ def purchase_terms(snapshot: Snapshot, product_id: int, ordered: bool = False) -
 
 
 def sourcing_fragment(snapshot: Snapshot, src: Sourcing) -> str:
-    values = {"name": product_name(snapshot, src.product_id), "date": day(src.ready)}
+    values = {"name": product_name(snapshot, src.product_id), "date": day(src.ready, snapshot.tz)}
     if src.method == "manufacture":
         return _("component %(name)s is made by %(date)s") % values
     if src.method == "stock":
@@ -138,10 +155,10 @@ def production_fragments(snapshot: Snapshot, prod: Production) -> list[str]:
         if crit.made is not None:
             inner, held = root_cause(snapshot, crit.made)
             if inner.kind != LEAD_TIME:
-                parts.append(bottleneck_fragment(inner, product_name(snapshot, held.product_id)))
+                parts.append(bottleneck_fragment(inner, product_name(snapshot, held.product_id), snapshot.tz))
         parts.append(sourcing_fragment(snapshot, crit))
     if prod.wait is not None:
-        parts.append(bottleneck_fragment(production_bottleneck(snapshot, prod)))
+        parts.append(bottleneck_fragment(production_bottleneck(snapshot, prod), tz=snapshot.tz))
     return parts
 
 
@@ -161,10 +178,10 @@ def buffer_fragments(snapshot: Snapshot, buffer_days: float) -> list[str]:
     return [_("production reliability buffer %(days)s d") % {"days": days}]
 
 
-def sentence(parts: list[str], ready: datetime, promise_date: date) -> str:
+def sentence(parts: list[str], ready: datetime, promise_date: date, tz: str = "UTC") -> str:
     """Join the fragments and the closing "ready …, delivered …" into one sentence."""
     closing = _("ready %(ready)s, delivered %(delivered)s") % {
-        "ready": day(ready),
+        "ready": day(ready, tz),
         "delivered": day(promise_date),
     }
     text = "; ".join([*parts, closing])

@@ -10,7 +10,7 @@ Promise date formula (all offsets in calendar days)::
     ship_ready    = goods_ready + manufacturing_lead_days + production buffer
                     (only for goods made for the line; the buffer may depend on how far
                     ahead goods_ready is: reliability.production_buffer_days)
-    promise_date  = (ship_ready + delivery_days + security_lead_days).date()
+    promise_date  = the plant's day (snapshot.tz) of ship_ready + delivery_days + security_lead_days
 
 For 'stock_then_order' the later of the stock part and the ordered part counts. A line's
 ``earliest_start`` is a floor for production starts and for goods readiness.
@@ -30,6 +30,7 @@ from .explain import (
     LEAD_TIME,
     buffer_fragments,
     day,
+    local_day,
     product_name,
     production_bottleneck,
     production_fragments,
@@ -162,7 +163,7 @@ class Planner:
                 self.snapshot = plain
         snap = self.snapshot
         lead = timedelta(days=snap.delivery_days + snap.security_lead_days)
-        promise_date = (part.ship_ready + lead).date()
+        promise_date = local_day(part.ship_ready + lead, snap.tz)
         return LineResult(
             key=line.key,
             product_id=line.product_id,
@@ -172,7 +173,7 @@ class Planner:
             material_ready=part.material_ready,
             capacity_ready=part.goods_ready,
             bottleneck=part.bottleneck,
-            explanation=sentence(part.fragments, part.goods_ready, promise_date),
+            explanation=sentence(part.fragments, part.goods_ready, promise_date, snap.tz),
             # copies: a forecast's rollback empties the working lists
             bookings=list(self._bookings),
             allocations=list(self._allocations),
@@ -473,7 +474,7 @@ class Planner:
             ready = max(arrival, not_before)
             fragment = _("%(product)s is purchased to order and arrives on %(date)s") % {
                 "product": product.name,
-                "date": day(arrival),
+                "date": day(arrival, self.snapshot.tz),
             } + purchase_terms(snap, product_id, product_id in self._ordered)
             return _Part(
                 ready,
@@ -496,7 +497,7 @@ class Planner:
                 ready,
                 ready,
                 Bottleneck(COMPONENT, name, when, product_id),
-                [_("%(product)s arrives on %(date)s") % {"product": name, "date": day(when)}],
+                [_("%(product)s arrives on %(date)s") % {"product": name, "date": day(when, self.snapshot.tz)}],
             )
         return _Part(
             ready,
@@ -535,7 +536,7 @@ class Planner:
         fragment = _(
             "%(product)s is not covered by stock or planned supply, so it will be purchased "
             "and arrives on %(date)s"
-        ) % {"product": name, "date": day(src.ready)} + purchase_terms(snap, product_id)
+        ) % {"product": name, "date": day(src.ready, snap.tz)} + purchase_terms(snap, product_id)
         return _Part(
             ready, ready, ready, Bottleneck(LEAD_TIME, name, src.ready, product_id), [fragment]
         )

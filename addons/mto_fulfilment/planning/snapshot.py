@@ -106,6 +106,7 @@ class Snapshot:
     (``reliability.production_buffer_days``).
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
     ``horizon_days``: operations may not start later than ``now`` + this many days.
+    ``tz``: the plant's time zone (IANA name): a promise is the plant's day, not UTC's.
     ``order_vendor_percentile``: when set, the vendor buffers hold per order: a line that buys
     several components counts on each vendor at the percentile that brings all of them in time in
     this share of orders (``reliability.per_purchase_percentile``); 0: per receipt.
@@ -127,6 +128,7 @@ class Snapshot:
     delivery_days: float = 0.0
     horizon_days: int = 700
     order_vendor_percentile: float = 0.0
+    tz: str = "UTC"
 
 
 @dataclass

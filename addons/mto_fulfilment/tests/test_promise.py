@@ -33,6 +33,20 @@ class TestPromise(PromiseCase):
         self.assertEqual(result[0]["sale_line_id"], line.id)
         self.assertIn("Panel", line.mto_promise_explanation)
 
+    def test_promise_is_the_plants_day(self):
+        """A plant in Tokyo: 3 cabinets take Thu 10 08:00-12:00 + 13:00-15:00 UTC, done at
+        midnight in Tokyo: promised Friday 11 there (Thursday in UTC), committed at its noon."""
+        self.company.resource_calendar_id.tz = "Asia/Tokyo"
+        order = self.quotation(qty=3)
+        result = order.action_mto_promise()
+        line = order.order_line
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 10, 15, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 11))
+        self.assertEqual(result[0]["promise_date"], "2026-12-11")
+        self.assertIn("ready 2026-12-11, delivered 2026-12-11", line.mto_promise_explanation)
+        self.assertIn("arrives on 2026-12-10", line.mto_promise_explanation, "panels: 17:00 in Tokyo")
+        self.assertEqual(order.commitment_date, datetime(2026, 12, 11, 3, 0))
+
     def test_capacity_reserve_leaves_slack_on_work_centers(self):
         """A 20 % reserve books 240 min of assembly on 300 min of the calendar."""
         self.company.mto_capacity_reserve = 20
