@@ -3,7 +3,7 @@
 {
     "name": "MTO Costing",
     "summary": "Planned vs actual cost, variances, margin and genealogy per make-to-order line",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Manufacturing",
     "website": "https://github.com/mto-odoo/mto-odoo",
     "author": "MTO Fulfilment contributors",

@@ -2,5 +2,6 @@ from . import res_company
 from . import mto_cost_line
 from . import sale_order_line
 from . import sale_order
+from . import sale_report
 from . import mrp_production
 from . import genealogy
