@@ -109,6 +109,17 @@ class TestSecurity(MtoCostCommon):
         action = mo.with_user(self.mrp_manager).action_mto_cost_sheet()
         self.assertEqual(action["domain"], [("sale_line_id", "in", order.order_line.ids)])
 
+    def test_profitability_leaves_cancelled_orders_out_by_default(self):
+        kept, cancelled = self.make_order([(self.machine, 1)]), self.make_order([(self.machine, 1)])
+        cancelled._action_cancel()
+        action = self.env["ir.actions.act_window"]._for_xml_id("mto_costing.mto_cost_line_action")
+        self.assertIn("search_default_not_cancelled", action["context"])
+        arch = self.env["mto.cost.line"].get_views([(False, "search")])["views"]["search"]["arch"]
+        self.assertIn('name="not_cancelled"', arch)
+        rows = self.env["mto.cost.line"].search([("order_id.state", "!=", "cancel"),
+                                                 ("order_id", "in", (kept | cancelled).ids)])
+        self.assertEqual(rows.order_id, kept, "the cancelled order keeps its rows, out of the default view")
+
     def test_multi_company_rule(self):
         order = self.make_order([(self.machine, 1)])
         other = self.env["res.company"].create({"name": "Other plant"})
