@@ -8,7 +8,7 @@ import copy
 from datetime import date, datetime, timedelta
 
 import pytest
-from planbuild import ASSEMBLY, BOARD, LEG, SAW, TABLE, TOP, at, plant
+from planbuild import ASSEMBLY, BOARD, LEG, SAW, TABLE, TOP, at, plant, week_calendar
 from planning import (
     Allocation,
     Booking,
@@ -17,6 +17,7 @@ from planning import (
     Planner,
     PlanningError,
     PlanningInputError,
+    Workcenter,
     promise_lines,
 )
 
@@ -492,3 +493,22 @@ def test_promise_day_is_the_plants_day():
     assert local_day(datetime(2026, 12, 1, 1, 0), "America/Los_Angeles") == date(2026, 11, 30)
     assert day(late, "Asia/Tokyo") == "2026-12-01"
     assert day(date(2026, 11, 30), "Asia/Tokyo") == "2026-11-30", "a date is a day already"
+
+
+def test_time_off_that_held_the_work_is_named():
+    # the Assembly Line is off all Monday: 8 tables (480 min) run Tuesday
+    off = [(at(0, 0), at(1, 0))]
+    snap = plant(free_qty={LEG: 32, TOP: 8})
+    snap.workcenters[ASSEMBLY] = Workcenter(ASSEMBLY, "Assembly Line", working=week_calendar(leaves=off),
+                                            closed=off)
+    (line,) = promise_lines(snap, [mto(8)])
+    assert (line.bookings[0].start, line.bookings[0].end) == (at(1, 8), at(1, 17))
+    assert line.bottleneck == Bottleneck("workcenter", "Assembly Line", at(1, 0), ASSEMBLY, time_off=True)
+    assert line.explanation == (
+        "Assembly Line is closed (time off) until 2026-03-03; ready 2026-03-03, delivered 2026-03-03."
+    )
+    # time off after the work does not count
+    snap.workcenters[ASSEMBLY] = Workcenter(ASSEMBLY, "Assembly Line", working=week_calendar(
+        leaves=[(at(2, 0), at(3, 0))]), closed=[(at(2, 0), at(3, 0))])
+    (line,) = promise_lines(snap, [mto(8)])
+    assert line.bottleneck.kind == "lead_time"

@@ -610,6 +610,7 @@ class MtoPromise(models.AbstractModel):
             booked[wc_id] += placed
             if overdue_by_line is not None and line_id:
                 overdue_by_line[line_id][wc_id] += placed
+        closed = self._time_off_ahead(workcenters, now)
         result = {}
         company = company or self.env.company
         reserve = min(max(company.mto_capacity_reserve or 0.0, 0.0), 99.0)
@@ -631,8 +632,34 @@ class MtoPromise(models.AbstractModel):
                 alternative_ids=workcenter.alternative_workcenter_ids.ids,
                 working=working[workcenter.id],
                 booked=booked.get(workcenter.id, []),
+                closed=closed.get(workcenter.id, []),
             )
         return result
+
+    @api.model
+    def _time_off_ahead(self, workcenters, now):
+        """{workcenter id: sorted [(from, to)]}: the time off closing each work center from `now`
+        (its own, its calendar's, the company's public holidays), in one query: the promise names
+        it when a line waited for it (the working time has it out already)."""
+        Leave = self.env["resource.calendar.leaves"]
+        Leave.flush_model(["resource_id", "calendar_id", "company_id", "time_type", "date_from", "date_to"])
+        self.env.cr.execute(SQL(
+            "SELECT resource_id, calendar_id, company_id, date_from, date_to FROM %s"
+            " WHERE time_type = 'leave' AND date_to > %s AND date_from < %s"
+            " AND (resource_id IN %s OR (resource_id IS NULL AND (calendar_id IS NULL OR calendar_id IN %s)))",
+            SQL.identifier(Leave._table), now, now + timedelta(days=self._horizon_days()),
+            tuple(workcenters.resource_id.ids), tuple(workcenters.resource_calendar_id.ids)))
+        rows = self.env.cr.fetchall()
+        closed = defaultdict(list)
+        for workcenter in workcenters:
+            resource, calendar = workcenter.resource_id.id, workcenter.resource_calendar_id.id
+            company = workcenter.company_id.id
+            for resource_id, calendar_id, company_id, date_from, date_to in rows:
+                if resource_id == resource or (not resource_id and calendar_id == calendar) or (
+                        not resource_id and not calendar_id and company_id in (company, None)):
+                    closed[workcenter.id].append((date_from, date_to))
+            closed[workcenter.id].sort()
+        return closed
 
     @api.model
     def _observed_speed(self, workcenters, now, days=90):

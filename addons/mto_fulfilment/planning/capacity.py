@@ -138,6 +138,20 @@ class CapacityBoard:
             )
         return best[1]
 
+    def time_off_before(self, slot: Slot, earliest: datetime) -> tuple[datetime, timedelta] | None:
+        """The work center's time off that kept ``slot`` from starting at ``earliest`` (before the
+        bookings pushed it): when the last such time off ends, and how long they overlap
+        ``[earliest, start)``; ``None`` when no time off did."""
+        until = slot.start - slot.wait
+        ended, overlap = None, timedelta(0)
+        for begin, end in self._workcenters[slot.workcenter_id].closed:
+            if begin >= until:
+                break
+            if end > earliest:
+                overlap += min(end, until) - max(begin, earliest)
+                ended = end
+        return (ended, overlap) if ended is not None and overlap > timedelta(0) else None
+
     def release(self, wc_id: int, intervals: list[Interval]) -> None:
         """Give back booked ``intervals`` of ``wc_id`` (a line's own work orders, journaled).
 

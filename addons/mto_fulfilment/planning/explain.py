@@ -71,6 +71,7 @@ def root_cause(snapshot: Snapshot, prod: Production) -> tuple[Bottleneck, Produc
             workcenter_name(snapshot, wait.workcenter_id),
             wait.free_at,
             wait.workcenter_id,
+            time_off=wait.time_off,
         ), prod
     crit = prod.critical
     if crit is not None:
@@ -92,6 +93,10 @@ def bottleneck_fragment(bottleneck: Bottleneck, made: str | None = None, tz: str
     component needs no such name."""
     if bottleneck.kind == WORKCENTER:
         values = {"wc": bottleneck.name, "date": day(bottleneck.date, tz), "product": made}
+        if bottleneck.time_off:
+            if made:
+                return _("%(wc)s is closed (time off) until %(date)s for %(product)s") % values
+            return _("%(wc)s is closed (time off) until %(date)s") % values
         if made:
             return _("%(wc)s is booked until %(date)s for %(product)s") % values
         return _("%(wc)s is booked until %(date)s") % values

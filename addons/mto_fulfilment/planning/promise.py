@@ -402,6 +402,9 @@ class Planner:
             )
             if slot.wait > ZERO and (wait is None or slot.wait > wait.duration):
                 wait = Wait(slot.workcenter_id, slot.start, slot.wait)
+            closed = self._board.time_off_before(slot, cursor)
+            if closed and (wait is None or closed[1] > wait.duration):
+                wait = Wait(slot.workcenter_id, closed[0], closed[1], time_off=True)
             cursor = slot.end
         if not bom.operations:
             cursor = material_ready + timedelta(days=bom.produce_delay or 0.0)

@@ -95,6 +95,7 @@ class Bottleneck:
     name: str
     date: datetime
     res_id: int | None = None
+    time_off: bool = False  # a work center closed (time off), not booked, until ``date``
 
     def to_dict(self) -> dict:
         return {
@@ -148,11 +149,13 @@ class LineResult:
 
 @dataclass(frozen=True)
 class Wait:
-    """The operation of a production that waited longest for a booked work center."""
+    """The operation of a production that waited longest for a booked work center, or for one
+    closed by time off (``time_off``: ``free_at`` is when the time off ends)."""
 
     workcenter_id: int
     free_at: datetime
     duration: timedelta
+    time_off: bool = False
 
 
 @dataclass

@@ -73,6 +73,8 @@ class Workcenter:
     ``None`` holds the row for every other product.
     ``working`` are the working intervals over the horizon (calendar minus leaves), ``booked``
     the intervals already taken by planned work orders. Neither needs to be sorted or merged.
+    ``closed``: its time off over the horizon, sorted (already out of ``working``), to say so when it
+    is what a line waited for.
     """
 
     id: int
@@ -84,6 +86,7 @@ class Workcenter:
     alternative_ids: list[int] = field(default_factory=list)
     working: list[Interval] = field(default_factory=list)
     booked: list[Interval] = field(default_factory=list)
+    closed: list[Interval] = field(default_factory=list)
 
 
 @dataclass

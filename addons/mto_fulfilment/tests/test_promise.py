@@ -305,6 +305,9 @@ class TestPromise(PromiseCase):
         self.assertEqual(line.mto_material_ready_date, datetime(2026, 12, 10, 8, 0))
         self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 11, 12, 0))
         self.assertEqual(line.mto_promise_date, date(2026, 12, 11))
+        # the day off is what the line waited for, and the promise says so
+        self.assertEqual((line.mto_bottleneck_kind, line.mto_bottleneck_name), ("workcenter", "Assembly"))
+        self.assertIn("Assembly is closed (time off) until 2026-12-10", line.mto_promise_explanation)
         order.action_confirm()
         leave = line.mto_production_ids.workorder_ids.leave_id
         self.assertEqual((leave.date_from, leave.date_to),
