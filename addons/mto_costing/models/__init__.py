@@ -2,6 +2,5 @@ from . import res_company
 from . import mto_cost_line
 from . import sale_order_line
 from . import sale_order
-from . import sale_report
 from . import mrp_production
 from . import genealogy

@@ -7,9 +7,6 @@ from .mto_cost_line import COST_GROUPS
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    # sale_margin's margin follows the costs (see sale.order.line)
-    margin = fields.Monetary(groups=COST_GROUPS)
-    margin_percent = fields.Float(groups=COST_GROUPS)
     mto_cost_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Cost currency", groups=COST_GROUPS)
     mto_planned_cost = fields.Monetary(

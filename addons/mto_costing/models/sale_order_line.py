@@ -45,11 +45,6 @@ def _labour_variances(planned, actual):
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    # sale_margin's cost and margin (for every internal user in plain Odoo) follow the costs:
-    # salespeople never see costs
-    purchase_price = fields.Float(groups=COST_GROUPS)
-    margin = fields.Float(groups=COST_GROUPS)
-    margin_percent = fields.Float(groups=COST_GROUPS)
     mto_cost_line_ids = fields.One2many(
         "mto.cost.line", "sale_line_id", string="Cost lines", groups=COST_GROUPS)
     mto_cost_currency_id = fields.Many2one(
