@@ -346,7 +346,7 @@ def _add_workdays(day, n):
 
 
 class _Generator:
-    def __init__(self, env, scale, seed, progress, vendor_delay=True, public_holidays=True):
+    def __init__(self, env, scale, seed, progress, vendor_delay=True, public_holidays=True, open_work=True):
         from odoo.fields import Command
         self.Command = Command
         self.env = env(context=dict(
@@ -358,6 +358,7 @@ class _Generator:
         self.seed = seed
         self.vendor_delay = vendor_delay
         self.public_holidays = public_holidays
+        self.open_work = open_work
         self.rng = random.Random(seed)
         self.progress = progress or (lambda *_a: None)
         import pytz
@@ -421,10 +422,11 @@ class _Generator:
         self.create_orderpoints()
         self.create_routing_rules()
         self.create_initial_stock()
-        self.create_planned_productions()
-        self.create_incoming_purchases()
-        self.create_sales()
-        self.advance_states()
+        if self.open_work:
+            self.create_planned_productions()
+            self.create_incoming_purchases()
+            self.create_sales()
+            self.advance_states()
         env["ir.config_parameter"].sudo().set_param(MARKER, json.dumps({
             "scale": self.scale, "seed": self.seed, "today": str(self.today),
         }))
@@ -1433,17 +1435,20 @@ class _Generator:
                          + ("at risk" if order.mto_at_risk else "still on time"))
 
 
-def generate(env, scale=1, seed=42, progress=print, vendor_delay=True, public_holidays=True):
+def generate(env, scale=1, seed=42, progress=print, vendor_delay=True, public_holidays=True, open_work=True):
     """Generate the demo data in `env`. Returns {'counts', 'seconds', 'warnings'}.
 
     `vendor_delay`: end with a vendor moving a purchase made for an order (the order at risk);
-    `public_holidays`: the plant's public holidays this year and next. The plant simulation
-    starts without either (its clock works Monday to Friday).
+    `public_holidays`: the plant's public holidays this year and next; `open_work`: the open
+    sales, purchase and manufacturing orders of a running plant (weeks of booked work). The plant
+    simulation starts without any of them: its clock works Monday to Friday, and its warm-up
+    weeks fill the plant at the simulated demand's own rate.
 
     Neither commits nor checks the ``mto_demo.generated`` marker (the command line does both);
     it sets the marker at the end.
     """
-    return _Generator(env, scale, seed, progress, vendor_delay=vendor_delay, public_holidays=public_holidays).run()
+    return _Generator(env, scale, seed, progress, vendor_delay=vendor_delay, public_holidays=public_holidays,
+                      open_work=open_work).run()
 
 
 def main(argv=None):

@@ -42,6 +42,10 @@ def parse_args(argv=None):
                    help="use the database as it is (mto_fulfilment installed; the demo company is loaded "
                         "unless it is already there, as after --demo-only)")
     p.add_argument("--days", type=int, help="measure only this many working days (overrides --weeks)")
+    p.add_argument("--open-work", action="store_true",
+                   help="start from the demo company's open orders (a running plant: about six weeks of booked "
+                        "work on its bottleneck) instead of an idle one; the demand's warm-up weeks then do not "
+                        "bring the plant to its calibrated load (the default until session 20)")
     p.add_argument("--demo-only", action="store_true", help="stop after loading the demo company")
     p.add_argument("--profile", help="write a cProfile of the simulation to this file")
     p.add_argument("--drop-db", action="store_true", help="drop the database after the run")
@@ -85,7 +89,7 @@ def main(argv=None):
         else:
             with freeze_time(local_dt(start, 6, 30)):
                 demo_data.generate(env, scale=args.scale, seed=args.seed, progress=progress,
-                                   vendor_delay=False, public_holidays=False)
+                                   vendor_delay=False, public_holidays=False, open_work=args.open_work)
             cr.commit()
         if args.demo_only:
             return 0

@@ -5,7 +5,9 @@ code runs unchanged); the simulation only decides *when* things happen and *how 
 
 * the clock: freezegun moves Odoo's "now" to each event of each simulated working day;
 * demand: orders arrive at a seeded Poisson rate, are promised (``action_mto_promise``) and ~80 %
-  confirmed (``action_confirm``, which books the promised work-center slots);
+  confirmed (``action_confirm``, which books the promised work-center slots); the rate is
+  calibrated so that the work the confirmed orders bring (at the shop floor's mean duration)
+  loads the busiest work-center pool to ``load``;
 * vendors: each morning the buyer runs the replenishment (reordering rules and the replenishment
   report) and confirms the RFQs (purchase orders confirmed elsewhere, e.g. the demo company's, are
   delivered too); the vendor ships each purchase line on its own date (one shipment per day asked
@@ -21,8 +23,11 @@ code runs unchanged); the simulation only decides *when* things happen and *how 
 * re-promise runs as in production: queue jobs execute synchronously
   (``queue_job__no_delay``) and the add-on's cron runs at the end of every day.
 
-The run has three phases, demand in each: warm-up weeks (the demo company has no vendor or
-production history for the reliability buffers to learn from; its orders are reported apart), the
+The plant starts idle: the demo company's products, BoMs, work centers, vendors and stock, without
+its open orders (``--open-work`` keeps them: weeks of booked work on the bottleneck that a plant
+loaded below 100 % works off only over months, so the measured weeks would queue behind them).
+The run has three phases, demand in each: warm-up weeks (the plant fills at the demand's own rate,
+and the reliability buffers learn the vendors and the shop floor; their orders are reported apart), the
 measured weeks (the report judges the orders placed in them), then as many days as it takes for
 every measured order to ship or pass its promise (at most ``drain_weeks``), so that every measured
 order is judged, not only those whose promise falls inside the measured weeks.
@@ -149,11 +154,14 @@ class Simulation:
     SLIP = (0.75, 0.93)           # on time below 0.75, 1-4 days late below 0.93, else 5-12 days
     UNANNOUNCED_SHARE = 0.3       # late shipments whose delay is only known on the due date
     SHORT_SHARE = 0.08
-    OVERRUN_SHARE = 0.05          # work orders taking 1.5-2.5x their expected time
+    DURATION_NOISE = (0.8, 1.2)   # a work order's actual time over its expected one, uniform
+    OVERRUN_SHARE = 0.05          # work orders taking OVERRUN times their expected time instead
+    OVERRUN = (1.5, 2.5)
     BREAKDOWNS_PER_MONTH = 3.0
 
     MACHINE_QTY = [1, 1, 1, 1, 2, 2, 3]
     FURNITURE_QTY = [1, 1, 2, 2, 2, 3, 3, 4, 5]
+    FURNITURE_LARGE = (0.08, 6, 10)   # share of furniture lines for 6-10 pieces instead
 
     def __init__(self, env, *, start, weeks, seed, orders_per_day, clock, progress=print,
                  repromise="inline", commit=True, days=None, load=0.85, warmup_weeks=0, drain_weeks=0):
@@ -228,7 +236,7 @@ class Simulation:
         horizon_end = self.days[-1] + timedelta(days=7 * self.drain_weeks + 200)
         t0 = pytz.utc.localize(local_dt(self.days[0] - timedelta(days=1), 0))
         t1 = pytz.utc.localize(local_dt(horizon_end, 0))
-        self.intervals, self.available = {}, {}
+        self.intervals, self.available, self.available_measured = {}, {}, defaultdict(float)
         for wc in self.workcenters:
             cal = wc.resource_calendar_id
             iv = cal._work_intervals_batch(t0, t1, resources=wc.resource_id, tz=pytz.timezone(cal.tz or "UTC"))
@@ -245,7 +253,9 @@ class Simulation:
 
     def calibrate(self, load):
         """Orders per day that load the busiest work-centre pool (a centre and its alternatives) to
-        `load`, from the BoMs and the simulated product/quantity mix (confirmed orders only)."""
+        `load`: the minutes its work orders really take (their expected time at the simulated
+        duration noise's mean), from the BoMs and the product/quantity mix `day_demand` draws
+        (confirmed orders only)."""
         env = self.env
         bom_find = env["mrp.bom"]._bom_find
         structure = {}      # product id -> (operations, made components): looked up once each
@@ -261,27 +271,35 @@ class Simulation:
                      if not bl._skip_bom_line(product) and bl.product_id.bom_ids])
             return structure[product.id]
 
-        def minutes(product, qty, acc):
+        def minutes(product, qty, weight, acc):
             operations, components = parts(product)
             for wc_id, cycle, efficiency, time_start, time_stop in operations:
-                acc[wc_id] += cycle * qty * 100.0 / (efficiency or 100.0) + time_start + time_stop
+                acc[wc_id] += weight * (cycle * qty * 100.0 / (efficiency or 100.0) + time_start + time_stop)
             for component, component_qty in components:
-                minutes(component, qty * component_qty, acc)
+                minutes(component, qty * component_qty, weight, acc)
 
         def mix(products, qtys):
+            """Mean minutes per line on each work centre; `qtys`: (quantity, probability)."""
             acc = defaultdict(float)
             for p in products:
-                for q in qtys:
-                    minutes(p, q, acc)
-            n = max(1, len(products) * len(qtys))
-            return {k: v / n for k, v in acc.items()}
+                for q, w in qtys:
+                    minutes(p, q, w / max(1, len(products)), acc)
+            return acc
 
-        machine = mix(self.machines, self.MACHINE_QTY)
-        furniture = mix(self.furniture, self.FURNITURE_QTY)
+        def uniform(values, share=1.0):
+            return [(v, share / len(values)) for v in values]
+
+        large, low, high = self.FURNITURE_LARGE
+        machine = mix(self.machines, uniform(self.MACHINE_QTY))
+        furniture = mix(self.furniture, uniform(self.FURNITURE_QTY, 1 - large) +
+                        uniform(range(low, high + 1), large))
+        # a work order takes its expected time times the noise's mean factor
+        noise = ((1 - self.OVERRUN_SHARE) * sum(self.DURATION_NOISE) / 2 +
+                 self.OVERRUN_SHARE * sum(self.OVERRUN) / 2)
         lines_per_order = 1.2
         per_order = defaultdict(float)
         for k in set(machine) | set(furniture):
-            per_order[k] = lines_per_order * (0.35 * machine.get(k, 0.0) + 0.55 * furniture.get(k, 0.0))
+            per_order[k] = noise * lines_per_order * (0.35 * machine.get(k, 0.0) + 0.55 * furniture.get(k, 0.0))
         pools, seen = [], set()
         for wc in self.workcenters:
             if wc.id in seen:
@@ -550,7 +568,8 @@ class Simulation:
                     qty = rng.choice(self.MACHINE_QTY)
                 else:
                     product = self.furniture[rng.randrange(len(self.furniture))]
-                    qty = rng.choice(self.FURNITURE_QTY) if rng.random() < 0.92 else rng.randint(6, 10)
+                    large, low, high = self.FURNITURE_LARGE
+                    qty = rng.choice(self.FURNITURE_QTY) if rng.random() < 1 - large else rng.randint(low, high)
                 if product.id not in [p for p, _q in lines]:
                     lines.append((product.id, float(qty)))
             partner = self.customers[rng.randrange(len(self.customers))]
@@ -801,9 +820,10 @@ class Simulation:
         wo.button_start()
         expected = info["expected"] or wo.duration_expected or 1.0
         rng = self.rng_shop
-        factor = rng.uniform(1.5, 2.5) if rng.random() < self.OVERRUN_SHARE else rng.uniform(0.8, 1.2)
+        factor = (rng.uniform(*self.OVERRUN) if rng.random() < self.OVERRUN_SHARE
+                  else rng.uniform(*self.DURATION_NOISE))
         minutes = expected * factor
-        if factor >= 1.5:
+        if factor >= self.OVERRUN[0]:
             # the operator reports it: the planner updates the expected duration (a re-promise trigger)
             wo.duration_expected = minutes
             self.events["overruns_reported"] += 1
@@ -941,6 +961,8 @@ class Simulation:
                     for wc in self.intervals}
         for wc, minutes in busy_wcs.items():
             self.available[wc] = self.available.get(wc, 0.0) + minutes
+            if self.measure_from <= day <= self.measure_to:
+                self.available_measured[wc] += minutes
         self.day_stats.append({"day": day.isoformat(), "at_risk": at_risk, **self.stat})
 
     def final_snapshot(self):
@@ -968,6 +990,8 @@ class Simulation:
             "productions_failed_to_close": sorted(self.failed_close), "day_stats": self.day_stats,
             "workcenter_busy_minutes": {self.wc_name[k]: round(v, 1) for k, v in sorted(self.wc_busy.items())},
             "workcenter_available_minutes": {self.wc_name[k]: round(v, 1) for k, v in sorted(self.available.items())},
+            "workcenter_available_minutes_measured": {self.wc_name[k]: round(v, 1)
+                                                      for k, v in sorted(self.available_measured.items())},
             "timing_seconds": {k: round(v, 1) for k, v in sorted(self.timing.items())},
         }
 

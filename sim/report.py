@@ -220,6 +220,7 @@ def build_report(result, what_if=True):
     # ---- work centres
     busy, avail = result["workcenter_busy_minutes"], result["workcenter_available_minutes"]
     utilisation = {wc: (busy.get(wc, 0.0) / avail[wc] if avail.get(wc) else 0.0) for wc in avail}
+    bottleneck_load = _bottleneck_load(result)
 
     # ---- why late: the add-on's cause (what re-promise said) and the simulation's ground truth
     late_receipt_lines = set()
@@ -255,6 +256,7 @@ def build_report(result, what_if=True):
                    "warmup_weeks": result.get("warmup_weeks", 0), "drain_days": result.get("drain_days", 0),
                    "working_days": result["working_days"], "seed": result["seed"],
                    "orders_per_day": result["orders_per_day"]},
+        "bottleneck_load": bottleneck_load,
         "orders": {"confirmed": len(rows), "quotations_left_draft": result["quotations_left_draft"],
                    "promise_failures": len(result["promise_failures"]), "judged": len(due),
                    "not_judged": len(not_due), "shipped": len(shipped_rows),
@@ -311,6 +313,24 @@ def _fmt(v, pct=False, unit=""):
     if isinstance(v, float):
         return f"{v:.1f}{unit}"
     return f"{v}{unit}"
+
+
+def _bottleneck_load(result):
+    """The calibrated bottleneck pool's real load in the measured weeks: the minutes of the work
+    orders started on it then over its working time then (breakdowns excluded). The demand is
+    calibrated to `load` from the BoMs; this says whether the plant really ran at that load."""
+    calibration = result.get("calibration") or {}
+    avail = result.get("workcenter_available_minutes_measured")
+    pool = calibration.get("bottleneck")
+    if not (pool and avail):
+        return None
+    names = pool.split(" + ")
+    start, end = result["measure_from"], result["measure_to"]
+    busy = sum(w["minutes"] for w in result["workorders"]
+               if w["wc"] in names and start <= w["start"][:10] <= end)
+    working = sum(avail.get(n, 0.0) for n in names)
+    return {"pool": pool, "calibrated": result.get("load"),
+            "realised": round(busy / working, 3) if working else None}
 
 
 def render_table(rep):
@@ -373,6 +393,11 @@ def render_table(rep):
         rows.append(("  late, add-on cause", f"{n} x {cause}"))
     for cause, n in rep["late_causes_simulation"].items():
         rows.append(("  late, simulation's view", f"{n} x {cause}"))
+    bl = rep.get("bottleneck_load")
+    if bl:
+        rows.append(("Bottleneck load in the measured weeks",
+                     f"{bl['pool']}: {_fmt(bl['realised'], True)} of their working time "
+                     f"(demand calibrated to {_fmt(bl['calibrated'], True)})"))
     rows.append(("Work-centre utilisation", ", ".join(
         f"{wc} {u * 100:.0f}%" for wc, u in rep["workcenter_utilisation"].items())))
     if rep.get("runtime_seconds"):

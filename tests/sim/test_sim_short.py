@@ -32,7 +32,8 @@ def run(tmp_path_factory):
     env.setdefault("MTO_ODOO_CONF", str(REPO / ".local" / "odoo.conf"))
     env.setdefault("MTO_ODOO_SRC", str(HOME_CACHE / "odoo-19.0"))
     cmd = [PYTHON, "-m", "sim", "--db", DB, "--days", str(DAYS), "--seed", "3", "--start", START.isoformat(),
-           "--orders-per-day", "2.5", "--out", str(out), "--warmup-weeks", "0", "--drain-weeks", "0"]
+           "--orders-per-day", "2.5", "--out", str(out), "--warmup-weeks", "0", "--drain-weeks", "0",
+           "--open-work"]   # a running plant: in one week from an idle one, nothing would ship
     if os.environ.get("MTO_TEMPLATE_DB"):
         cmd += ["--template", os.environ["MTO_TEMPLATE_DB"]]
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
