@@ -389,6 +389,7 @@ class SaleOrderLine(models.Model):
         purchases = self.env["purchase.order.line"]._mto_draft_lines(self)
         purchased = {pol: pol.product_qty for pol in purchases}
         productions = self._mto_top_productions().sorted("id", reverse=True)
+        made_before = self._mto_made_qty(productions)
         touched = self.env["mrp.production"]
         for production in productions:
             if self.product_id.uom_id.compare(to_remove, 0) <= 0:
@@ -406,11 +407,22 @@ class SaleOrderLine(models.Model):
                 "Order %(order)s: quantity of %(product)s reduced from %(old)s to %(new)s, but "
                 "this production has started. Decide what to do with the extra quantity.",
                 order=self.order_id.name, product=self.product_id.display_name, old=old, new=new))
-        factor = new / old if old else 0.0
+        if self.mto_strategy == "stock_then_order":
+            # the purchases were made for the part made to order, not for the whole line
+            made_after = self._mto_made_qty(productions)
+            factor = made_after / made_before if made_before else 0.0
+        else:
+            factor = new / old if old else 0.0
         purchases._mto_scale(purchased, factor, self.order_id)
         self._mto_log(self.env._(
             "Quantity decreased from %(old)s to %(new)s: not-started production adjusted.",
             old=old, new=new), touched | started)
+
+    def _mto_made_qty(self, productions):
+        """How much of the line's product `productions` make (product unit; cancelled: none)."""
+        uom = self.product_id.uom_id
+        return sum(p.product_uom_id._compute_quantity(p.product_qty, uom)
+                   for p in productions if p.state != "cancel")
 
     def _mto_cancel_production(self):
         """Cancel the lines' not-started production and draft RFQs; flag started production."""

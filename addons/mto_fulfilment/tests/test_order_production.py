@@ -147,8 +147,11 @@ class TestChangePropagation(MtoCommon):
             return sum(delivery.move_ids.filtered(lambda m: m.state != "cancel").mapped("product_uom_qty"))
 
         self.assertEqual((made(), demanded()), (2, 5))
+        steel = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)])
+        self.assertEqual(steel.product_qty, 4, "2 frames x 2 tubes, bought for the made part")
         line.product_uom_qty = 4
         self.assertEqual((made(), demanded()), (1, 4), "the made part shrinks first")
+        self.assertEqual(steel.product_qty, 2, "the purchase follows the made part (1 of 2), not the line (4 of 5)")
         line.product_uom_qty = 7
         self.assertEqual((made(), demanded()), (4, 7), "an increase is made")
         line.product_uom_qty = 2
