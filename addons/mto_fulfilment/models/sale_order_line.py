@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -417,6 +419,40 @@ class SaleOrderLine(models.Model):
         self._mto_log(self.env._(
             "Quantity decreased from %(old)s to %(new)s: not-started production adjusted.",
             old=old, new=new), touched | started)
+        self._mto_release_surplus()
+
+    def _mto_release_surplus(self):
+        """Order stock the line no longer needs after a decrease is free stock again (logged).
+
+        Components and goods reserved for the line were pegged to it; shrinking its production
+        unreserves what is no longer needed but would leave it pegged, out of every other
+        order's reach until this one ships. Per product and location, what the line's open
+        moves from there still need stays pegged; only unreserved goods are released.
+        """
+        self.ensure_one()
+        quants = self._mto_pegged_quants()
+        if not quants:
+            return
+        moves = (self.mto_production_ids.move_raw_ids | self.move_ids).filtered(
+            lambda m: m.state not in ("done", "cancel"))
+        pegged = defaultdict(float)
+        for quant in quants:
+            pegged[quant.product_id, quant.location_id] += quant.quantity
+        released = []
+        for (product, location), quantity in pegged.items():
+            needed = sum(
+                move.product_uom._compute_quantity(move.product_uom_qty, product.uom_id)
+                for move in moves
+                if move.product_id == product and location._child_of(move.location_id))
+            surplus = product.uom_id.round(quantity - needed)
+            if product.uom_id.compare(surplus, 0) > 0:
+                moved = self._mto_release_stock(product, surplus, location)
+                if product.uom_id.compare(moved, 0) > 0:
+                    released.append(f"{product.uom_id.round(moved):g} {product.uom_id.name} {product.display_name}")
+        if released:
+            self.order_id.message_post(body=self.env._(
+                "Order stock no longer needed by %(product)s released to free stock: %(goods)s.",
+                product=self.product_id.display_name, goods=", ".join(released)))
 
     def _mto_made_qty(self, productions):
         """How much of the line's product `productions` make (product unit; cancelled: none)."""

@@ -185,6 +185,22 @@ class TestChangePropagation(MtoCommon):
         self.assertIn("decreased", order.message_ids[0].body)
         self.assertTrue(top.message_ids.filtered(lambda m: "decreased" in (m.body or "")))
 
+    def test_decrease_releases_the_order_stock_no_longer_needed(self):
+        """Screws reserved from free stock for the order (4 x 4 for the lathes, 4 x 8 for their
+        frames) are order stock; down to 1 lathe, 4 + 8 stay pegged, the rest is free again."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 4)])
+        line = order.order_line
+        screws = lambda: sum(line._mto_pegged_quants(self.screw).mapped("quantity"))  # noqa: E731
+        self.assertEqual(screws(), 48)
+        line.product_uom_qty = 1
+        self.assertEqual(screws(), 12)
+        self.assertEqual(self.screw.with_context(location=self.stock_location.id).free_qty, 88)
+        self.assertIn("released to free stock", order.message_ids[0].body)
+        # a second order gets them
+        other = self.make_order([(self.machine, 3)], partner=self.other_customer)
+        self.assertEqual(sum(other.order_line._mto_pegged_quants(self.screw).mapped("quantity")), 36)
+
     def test_decrease_to_zero_cancels_production(self):
         order = self.make_order([(self.machine, 2)])
         line = order.order_line
