@@ -966,7 +966,11 @@ class MtoPromise(models.AbstractModel):
                 left = max((workorder.duration_expected or 0.0) - worked.get(workorder.id, 0.0), 0.0)
                 slots[line_id][key].append((workorder.workcenter_id.id, now, max(now, leave.date_to), left))
             else:
-                slots[line_id][key].append((workorder.workcenter_id.id, leave.date_from, leave.date_to, None))
+                # planned from the BoM (the plan's own speed), unless the work order is now
+                # expected to take longer than Odoo computes (an overrun reported ahead)
+                reported = workorder.duration_expected or 0.0
+                minutes = reported if reported > workorder._get_duration_expected() + 0.5 else None
+                slots[line_id][key].append((workorder.workcenter_id.id, leave.date_from, leave.date_to, minutes))
         return booked, slots, done
 
     @api.model

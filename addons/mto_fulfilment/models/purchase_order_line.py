@@ -63,7 +63,8 @@ class PurchaseOrderLine(models.Model):
         return vals
 
     def write(self, vals):
-        """A moved expected date or a smaller quantity re-promises the order lines that wait for it."""
+        """A later expected date or a smaller quantity re-promises the order lines that wait for
+        it; an earlier one, those it put at risk."""
         watched = self.env["purchase.order.line"]
         before = {}
         if "date_planned" in vals or "product_qty" in vals:
@@ -84,6 +85,14 @@ class PurchaseOrderLine(models.Model):
                 causes.append(self.env._("%(vendor)s delivers only %(qty)s %(product)s on %(po)s",
                                          vendor=pol.partner_id.name, qty=pol.product_qty,
                                          product=pol.product_id.display_name, po=pol.order_id.name))
+            if not causes and pol.date_planned and old_date and pol.date_planned < old_date:
+                # earlier again: the lines it put at risk may be back on time (the others keep
+                # their plan: nothing to re-promise)
+                lines = (self.env["sale.order.line"]._mto_lines_for_products(pol.product_id)
+                         | pol.mto_sale_line_id).filtered("mto_at_risk")
+                lines._mto_enqueue_repromise(self.env._(
+                    "%(vendor)s brought %(po)s (%(product)s) forward", vendor=pol.partner_id.name,
+                    po=pol.order_id.name, product=pol.product_id.display_name))
             if causes:
                 lines = self.env["sale.order.line"]._mto_lines_for_products(pol.product_id) | pol.mto_sale_line_id
                 lines._mto_enqueue_repromise("; ".join(causes))

@@ -140,8 +140,11 @@ class SaleOrder(models.Model):
         return {line: results[line.id] for line in lines}
 
     def _mto_commitment_from(self, results):
-        """Noon of the promised day in the plant's time zone (stored in UTC, as Odoo stores it)."""
-        dates = [r.promise_date for r in results.values()]
+        return self._mto_commitment_of([r.promise_date for r in results.values()])
+
+    def _mto_commitment_of(self, dates):
+        """Noon of the promised day (the first line's or the last one's, as the order ships) in
+        the plant's time zone, stored in UTC as Odoo stores it."""
         day = min(dates) if self.picking_policy == "direct" else max(dates)
         tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
         return tz.localize(datetime.combine(day, time(12, 0))).astimezone(pytz.utc).replace(tzinfo=None)
@@ -184,8 +187,9 @@ class SaleOrder(models.Model):
             risky = order.order_line.filtered("mto_at_risk")
             if not risky:
                 if activity:
-                    activity.action_feedback(feedback=self.env._("Delivered.")
-                                             if order._mto_get_fulfilment_state() == "delivered"
+                    state = order._mto_get_fulfilment_state()
+                    activity.action_feedback(feedback=self.env._("Delivered.") if state == "delivered"
+                                             else self.env._("Order cancelled.") if state == "cancelled"
                                              else self.env._("Back on time: the forecast meets the promise."))
                 continue
             note = Markup("<ul>%s</ul>") % Markup().join(
@@ -224,8 +228,7 @@ class SaleOrder(models.Model):
                 if line.mto_forecast_explanation:  # "why this date" must end on the new date
                     line.mto_promise_explanation = line.mto_forecast_explanation
             dates = [d for d in order.order_line.mapped("mto_promise_date") if d]
-            day = min(dates) if order.picking_policy == "direct" else max(dates)
-            order.commitment_date = datetime.combine(day, time(12, 0))
+            order.commitment_date = order._mto_commitment_of(dates)
             order.message_post(body=self.env._("New delivery dates accepted: %s", "; ".join(changes)))
             order._mto_notify_risk()
         return True
@@ -403,4 +406,5 @@ class SaleOrder(models.Model):
         lines = self.filtered(lambda o: o.state == "sale").order_line
         res = super()._action_cancel()
         lines._mto_cancel_production()
+        lines.order_id._mto_notify_risk()  # the salesperson's at-risk activity is closed
         return res

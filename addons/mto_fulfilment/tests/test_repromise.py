@@ -150,8 +150,39 @@ class TestRepromise(PromiseCase):
         po_line.date_planned = datetime(2026, 12, 16, 8, 0)
         self.assertTrue(cabinets.mto_at_risk)
         po_line.order_id.order_line.date_planned = original  # the vendor catches up
+        self.assertFalse(cabinets.mto_at_risk, "re-promised at once, not only by the daily check")
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        self.assertFalse(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
         cabinets.action_mto_repromise()
         self.assertFalse(cabinets.mto_at_risk)
+
+    def test_cancelled_order_closes_its_at_risk_activity(self):
+        cabinets = self.confirmed(self.cabinet, 2)
+        self.panel_po_line(cabinets).date_planned = datetime(2026, 12, 16, 8, 0)
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        self.assertTrue(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        cabinets._action_cancel()
+        self.assertFalse(cabinets.mto_at_risk)
+        self.assertFalse(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        self.assertTrue(cabinets.message_ids.filtered(lambda m: "Order cancelled." in (m.body or "")))
+
+    def test_more_work_in_the_booked_slot_is_re_promised(self):
+        """1 stool (60 min, Mon 08:00-09:00 booked) becomes 10 (600 min): the forecast follows at
+        once, as it does when a work order not started is reported to take longer."""
+        stools = self.confirmed(self.stool, 1)
+        line = stools.order_line
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 7))
+        line.product_uom_qty = 10
+        self.assertEqual(line.mto_production_ids.product_qty, 10)
+        # 600 min from Mon 08:00: Mon 8 h + Tue 2 h
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 8))
+        self.assertTrue(line.mto_at_risk)
+        self.assertIn("Quantity increased", line.mto_risk_cause)
+        other = self.confirmed(self.stool, 1)
+        workorder = other.order_line.mto_production_ids.workorder_ids
+        workorder.duration_expected = 600  # the planner learns it will take ten times as long
+        self.assertTrue(other.order_line.mto_at_risk)
+        self.assertGreater(other.order_line.mto_forecast_date, other.order_line.mto_promise_date)
 
     def test_daily_cron_clears_a_risk_the_plant_absorbed(self):
         """A line flagged at risk by a forecast that no longer holds (nothing touched it since):
