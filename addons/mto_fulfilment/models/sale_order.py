@@ -162,7 +162,7 @@ class SaleOrder(models.Model):
                 raise UserError(self.env._("%s is cancelled: nothing to promise.", order.name))
             results = order._mto_compute_promise()
             for line, result in results.items():
-                line.write(line._mto_promise_values(result))
+                line.with_context(mto_promise_write=True).write(line._mto_promise_values(result))
                 data = self.env["mto.promise"]._result_dict(
                     {"product": line.product_id, "qty": line.product_uom_qty,
                      "strategy": line.mto_strategy}, result)
@@ -223,7 +223,7 @@ class SaleOrder(models.Model):
                 continue
             changes = [self.env._("%(product)s: %(old)s → %(new)s", product=line.product_id.display_name,
                                   old=line.mto_promise_date, new=line.mto_forecast_date) for line in lines]
-            for line in lines:
+            for line in lines.with_context(mto_promise_write=True):
                 line.mto_promise_date = line.mto_forecast_date
                 if line.mto_forecast_explanation:  # "why this date" must end on the new date
                     line.mto_promise_explanation = line.mto_forecast_explanation
@@ -378,7 +378,7 @@ class SaleOrder(models.Model):
                 changed.append(self.env._(
                     "%(product)s: %(old)s → %(new)s (%(why)s)", product=line.product_id.display_name,
                     old=line.mto_promise_date, new=result.promise_date, why=result.explanation))
-            line.write(line._mto_promise_values(result))
+            line.with_context(mto_promise_write=True).write(line._mto_promise_values(result))
         commitment = results and self._mto_commitment_from(results)
         if commitment and (not self.commitment_date or self.commitment_date.date() < commitment.date()):
             self.commitment_date = commitment

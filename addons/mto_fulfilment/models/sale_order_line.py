@@ -6,6 +6,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from .mto_routing_rule import STRATEGIES
 
 MTO_STRATEGIES = ("make_to_order", "stock_then_order")
+# written by the promise and the re-promise only (`mto_promise_write` in the context): read-only
+# on screen, and not writable through the API either, so that nobody clears a risk by hand
+PROMISE_FIELDS = frozenset({
+    "mto_promise_date", "mto_forecast_date", "mto_promise_explanation", "mto_forecast_explanation",
+    "mto_material_ready_date", "mto_capacity_ready_date", "mto_bottleneck_kind", "mto_bottleneck_name",
+    "mto_forecast_computed_at", "mto_risk_cause", "mto_pending_cause", "mto_repromise_needed",
+})
 
 
 class SaleOrderLine(models.Model):
@@ -199,6 +206,11 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
+        if PROMISE_FIELDS.intersection(vals) and not self.env.su \
+                and not self.env.context.get("mto_promise_write"):
+            raise AccessError(self.env._(
+                "Promised and forecast dates are set by the promise (the Promise button, the "
+                "re-promise, Accept new date), not written directly."))
         if "product_uom_qty" in vals and vals["product_uom_qty"] < 0:
             raise UserError(self.env._("The quantity of an order line cannot be negative."))
         strategy = None

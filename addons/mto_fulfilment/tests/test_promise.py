@@ -214,6 +214,13 @@ class TestPromise(PromiseCase):
         result = order.action_mto_promise()
         self.assertEqual(result[0]["promise_date"], "2026-12-10")
         self.assertEqual(order.order_line.mto_promise_date, date(2026, 12, 10))
+        # the dates are the promise's: not written by hand, even over the API
+        for vals in ({"mto_promise_date": date(2027, 1, 1)}, {"mto_forecast_date": date(2026, 12, 10)},
+                     {"mto_risk_cause": "customer's fault"}):
+            with self.assertRaisesRegex(AccessError, "set by the promise"):
+                order.order_line.write(vals)
+        self.assertEqual(order.order_line.mto_promise_date, date(2026, 12, 10))
+        order.order_line.product_uom_qty = 3  # the rest of the line stays the salesperson's
 
     def test_explanation_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
