@@ -32,7 +32,7 @@ from ..planning import (
     translation,
     working_minutes,
 )
-from .plant_time import plant_day
+from .plant_time import plant_day, plant_tz
 
 _logger = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ class MtoPromise(models.AbstractModel):
         buffer_sample, buffer_finished = self._production_buffer_sample(company, now)
         return Snapshot(
             now=now,
-            tz=company.resource_calendar_id.tz or "UTC",
+            tz=plant_tz(company),
             products=snap_products,
             boms={key: data["bom"] for key, data in boms.items()},
             free_qty=free_qty,

@@ -1,15 +1,14 @@
 import logging
 import threading
-from datetime import datetime, time
 
 import psycopg2
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models, sql_db
 from odoo.exceptions import ConcurrencyError, UserError
 
 from . import batching
+from .plant_time import plant_noon
 from .sale_order_line import MTO_STRATEGIES
 
 _logger = logging.getLogger(__name__)
@@ -145,9 +144,7 @@ class SaleOrder(models.Model):
     def _mto_commitment_of(self, dates):
         """Noon of the promised day (the first line's or the last one's, as the order ships) in
         the plant's time zone, stored in UTC as Odoo stores it."""
-        day = min(dates) if self.picking_policy == "direct" else max(dates)
-        tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
-        return tz.localize(datetime.combine(day, time(12, 0))).astimezone(pytz.utc).replace(tzinfo=None)
+        return plant_noon(min(dates) if self.picking_policy == "direct" else max(dates), self.company_id)
 
     def action_mto_promise(self):
         """Compute and store the promise of every goods line; set the order's commitment date.
