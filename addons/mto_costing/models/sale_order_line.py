@@ -202,16 +202,15 @@ class SaleOrderLine(models.Model):
         return setup + cleanup + cycles * operation.time_cycle * 100.0 / (workcenter.time_efficiency or 100.0)
 
     def _mto_planned_unit_price(self, product, qty):
-        """Vendor price for `qty` (the line's quantity band) in company currency per product unit,
-        else the product cost."""
+        """Vendor price for `qty` (the line's quantity band) in company currency per product unit
+        (Odoo's `price_discounted` is already per product unit), else the product cost."""
         self.ensure_one()
         company = self.company_id
         product = product.with_company(company)
         today = fields.Date.context_today(self)
         seller = product._select_seller(quantity=qty, uom_id=product.uom_id, date=today)
         if seller:
-            price = seller.currency_id._convert(seller.price_discounted, company.currency_id, company, today)
-            return seller.product_uom_id._compute_price(price, product.uom_id)
+            return seller.currency_id._convert(seller.price_discounted, company.currency_id, company, today)
         return product.standard_price
 
     def _mto_price_plan(self, exploded):

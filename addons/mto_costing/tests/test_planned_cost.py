@@ -46,6 +46,19 @@ class TestPlannedCost(MtoCostCommon):
         self.assertAlmostEqual(planned["labour"].amount, 121.50)
         self.assertNotIn("overhead", planned)
 
+    def test_vendor_price_in_its_own_unit(self):
+        """The screws' vendor sells boxes of 100 at 6.00: Odoo's discounted vendor price is
+        already per product unit (0.06 a screw), converted once, not twice (0.0006)."""
+        self.company.mto_overhead_rate = 0.0
+        box = self.env["uom.uom"].create({
+            "name": "Box of 100", "relative_factor": 100.0, "relative_uom_id": self.env.ref("uom.product_uom_unit").id})
+        self.env["product.supplierinfo"].search([("product_tmpl_id", "=", self.screw.product_tmpl_id.id)]).write(
+            {"price": 6.0, "product_uom_id": box.id})
+        order = self.make_order([(self.machine, 2)])
+        planned = self.rows(order.order_line, "planned")
+        # Steel 2 x 2 = 4 tubes x 12.00 = 48.00; screws 2 x 12 = 24 x 0.06 = 1.44
+        self.assertAlmostEqual(planned["material"].amount, 49.44)
+
     def test_bought_finished_goods_planned_as_purchase(self):
         self.company.mto_overhead_rate = 0.0
         order = self.make_order([(self.steel, 10)])
