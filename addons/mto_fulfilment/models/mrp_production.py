@@ -16,8 +16,8 @@ class MrpProduction(models.Model):
     mto_date_planned_finished = fields.Datetime(
         string="Finish booked at confirmation", copy=False, readonly=True,
         help="When this order was booked to finish as its order line was confirmed (or re-planned "
-             "because its components were late); the production reliability buffer of promises "
-             "learns from how late orders finish against it.")
+             "because its components were late or its quantity changed); the production reliability "
+             "buffer of promises learns from how late orders finish against it.")
     mto_sale_order_id = fields.Many2one(
         related="mto_sale_line_id.order_id", string="Made for order", store=True, index=True)
 

@@ -10,7 +10,8 @@ _logger = logging.getLogger(__name__)
 
 
 class MrpProduction(models.Model):
-    """Work whose components are late is re-planned where it can still be in time, or keeps its place."""
+    """Work whose components are late is re-planned where it can still be in time, or keeps its
+    place; work whose order changed quantity is booked again for its new duration."""
 
     _inherit = "mrp.production"
 
@@ -114,27 +115,74 @@ class MrpProduction(models.Model):
                 kept_names.append(workorder.display_name)
                 continue
             if not booked_ahead:
-                leave.unlink()
-                # Odoo plans a work order from the order's start (and its predecessors' ends)
-                if self.date_start != cursor:
-                    self.with_context(force_date=True).date_start = cursor
-                workorder._plan_workorder()
+                workorder._mto_plan_from(cursor)
             cursor = workorder.leave_id.date_to or cursor
         leaves = self.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id
         if leaves:
-            vals = {"date_start": max(start, min(leaves.mapped("date_from"))),
-                    "date_finished": max(cursor, max(leaves.mapped("date_to")))}
-            if self.mto_date_planned_finished:
-                # the production reliability buffer measures the plant against its plan: this
-                # order's lateness from here on, not the components' (the vendor buffer's part)
-                vals["mto_date_planned_finished"] = vals["date_finished"]
-            # only what changed: a production's dates are written through to its moves, and every
-            # move date written recomputes the stored forecasts of the products' reordering rules
-            vals = {name: value for name, value in vals.items() if self[name] != value}
-            if vals:
-                self.with_context(force_date=True).write(vals)
+            # the reliability buffer then measures this order's lateness from here on, not the
+            # components' (the vendor buffer's part)
+            self._mto_write_booked_dates(max(start, min(leaves.mapped("date_from"))),
+                                         max(cursor, max(leaves.mapped("date_to"))))
         if kept_names:
             self._mto_note_kept(kept_names, start if expected else None)
+
+    def _mto_replan_resized(self, durations):
+        """Book again the open work of these planned orders after their quantity changed
+        (`change.production.qty`). Odoo changes how long their work orders take, not the slots
+        booked for them, and the promise counts booked slots as the capacity taken: the extra
+        hours of a grown order would be promised to the next quotation (the hours a shrunk one
+        no longer needs, to nobody).
+
+        In operation sequence, a work order not started whose expected duration changed (in
+        whole minutes, against `durations`: {work order id: minutes before}), or whose
+        booked start is now before its predecessors' end or the booked end of its order's
+        sub-assembly orders, takes Odoo's first free slot from the latest of those
+        (`mrp.workorder._mto_plan_from`): never earlier than it was booked, so a shrunk one keeps
+        its start. Started and done work orders keep their slots. A sub-assembly order grows
+        inside its parent's change (the parent's component moves grow), so it is booked before
+        the parent waits for it. The order's booked dates follow. The lines planned on those
+        work centers are re-promised as for any capacity taken, but for the order's own line:
+        the quantity change re-promises it, with its own cause.
+        """
+        for production in self:
+            open_workorders = production.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel"))
+            todo = open_workorders.filtered(
+                lambda w: w.state in ("ready", "blocked") and not w.time_ids and w.leave_id).sorted(
+                lambda w: (w.operation_id.sequence, w.id))
+            if not todo:
+                continue
+            started = any(w.state in ("progress", "done") or w.time_ids for w in production.workorder_ids)
+            booked_start = production.date_start
+            children = production._get_children().filtered(lambda p: p.state not in ("done", "cancel"))
+            floor = max(children.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel"))
+                        .leave_id.mapped("date_to"), default=None)
+            replanned = False
+            for workorder in todo:
+                before = workorder.blocked_by_workorder_ids.filtered(lambda w: w.state != "cancel")
+                start = max(d for d in (workorder.date_start, floor, *before.mapped("date_finished")) if d)
+                old = durations.get(workorder.id, workorder.duration_expected)
+                if start == workorder.date_start and round(workorder.duration_expected) == round(old):
+                    continue
+                workorder.with_context(mto_replanned_line=production.mto_sale_line_id.id)._mto_plan_from(start)
+                replanned = True
+            if replanned:
+                leaves = open_workorders.leave_id
+                production._mto_write_booked_dates(
+                    booked_start if started else min(leaves.mapped("date_from")), max(leaves.mapped("date_to")))
+
+    def _mto_write_booked_dates(self, date_start, date_finished):
+        """Write this re-planned order's booked start and finish, only what changed: a
+        production's dates are written through to its moves, and every move date written
+        recomputes the stored forecasts of the products' reordering rules. The finish booked at
+        confirmation follows: the production reliability buffer measures the plant against its
+        plan, not against a plan the order no longer has."""
+        self.ensure_one()
+        vals = {"date_start": date_start, "date_finished": date_finished}
+        if self.mto_date_planned_finished:
+            vals["mto_date_planned_finished"] = date_finished
+        vals = {name: value for name, value in vals.items() if self[name] != value}
+        if vals:
+            self.with_context(force_date=True).write(vals)
 
     def _mto_note_kept(self, kept_names, expected):
         """Say in the order's chatter that its late work keeps its place, unless its last message

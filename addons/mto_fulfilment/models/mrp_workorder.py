@@ -53,6 +53,18 @@ class MrpWorkorder(models.Model):
             lambda w: w.state not in ("done", "cancel") and w.leave_id).mapped("leave_id.date_from")
         return min(starts) if starts else self.leave_id.date_to
 
+    def _mto_plan_from(self, start):
+        """Book this work order again in Odoo's first free slot from `start` (`_plan_workorder`:
+        after its predecessors, on its work center or an alternative, whichever ends first), its
+        own slot given up first. Odoo plans from the order's start: that moves to `start`, without
+        unplanning the order's other work orders."""
+        self.ensure_one()
+        self.leave_id.unlink()
+        production = self.production_id
+        if production.date_start != start:
+            production.with_context(force_date=True).date_start = start
+        self._plan_workorder()
+
     def _mto_first_free_end(self, start):
         """End of the slot Odoo's `_plan_workorder` would give this work order, re-planned, from
         `start`: the first free one on its work center or an alternative, whichever ends first,

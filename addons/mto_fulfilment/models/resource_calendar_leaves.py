@@ -56,6 +56,9 @@ class ResourceCalendarLeaves(models.Model):
                                    scope=leave.calendar_id.name or leave.company_id.name
                                    or self.env._("every company"), **period)
             lines = SaleLine._mto_lines_for_workcenters(workcenters, leave.date_from, None)
+            # an order's work booked again for its new quantity takes no capacity from its own
+            # line: the change re-promises it, with its own cause
+            lines -= SaleLine.browse(self.env.context.get("mto_replanned_line"))
             lines._mto_enqueue_repromise(cause)
 
     @api.model_create_multi

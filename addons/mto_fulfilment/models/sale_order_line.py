@@ -393,7 +393,8 @@ class SaleOrderLine(models.Model):
                 line._mto_log(self.env._(
                     "Quantity increased from %(old)s to %(new)s: production follows.",
                     old=old, new=new), line._mto_top_productions())
-                # more work in the same booked slots: the forecast says whether the date holds
+                # its work is booked again for the new quantity (change.production.qty): the
+                # forecast says whether the date holds
                 line._mto_enqueue_repromise(self.env._(
                     "Quantity increased from %(old)s to %(new)s", old=old, new=new))
                 continue

@@ -9,3 +9,4 @@ from . import test_vendor_reliability
 from . import test_overdue_work
 from . import test_promise_material
 from . import test_replan_late_work
+from . import test_replan_quantity_change
