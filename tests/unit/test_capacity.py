@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from planbuild import at, week_calendar
 from planning import (
+    MAX_DURATION,
     CapacityBoard,
     Operation,
     PlanningError,
@@ -113,3 +114,13 @@ def test_unknown_workcenter_is_an_input_error():
     board = CapacityBoard({}, at(700, 0), Journal())
     with pytest.raises(PlanningInputError, match="Unknown work center id 1"):
         board.best_slot(OP, 5, 1, 1.0, at(0, 8))
+
+
+def test_absurd_quantity_fits_no_horizon_instead_of_overflowing():
+    # 10^12 units x 60 min: more minutes than Python's timedelta holds; the duration is capped
+    # (far beyond any horizon), so the search reports no capacity rather than an OverflowError
+    assert minutes_to_timedelta(60.0 * 10**12) == MAX_DURATION
+    assert minutes_to_timedelta(float("inf")) == MAX_DURATION
+    board = _board()
+    with pytest.raises(PlanningError, match="No free capacity on Line A"):
+        board.best_slot(OP, 5, 10**12, 1.0, at(0, 8))

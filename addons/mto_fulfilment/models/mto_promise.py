@@ -4,9 +4,10 @@ The snapshot is loaded in a number of batched queries that depends on the BoM de
 number of calendars, not on the number of lines, components or operations.
 """
 import logging
+import math
 import types
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -40,6 +41,8 @@ MAX_BOM_DEPTH = 12
 LEARN_SAMPLE = 200  # done work orders per work center the observed speed is learnt from, at most
 MAX_OVERRUN = 3.0   # a done work order counts for learning as at most this many times its expected time
 ACTIVE_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
+MIN_DATE_ORDER = datetime(2000, 1, 1)  # order dates a promise accepts: from 2000...
+MAX_YEARS_AHEAD = 5                    # ...to five years from now
 
 
 class MtoPromise(models.AbstractModel):
@@ -92,6 +95,9 @@ class MtoPromise(models.AbstractModel):
             raise ValidationError(env._("Line %s: product_id must be an integer id.", index + 1))
         if not isinstance(qty, int | float) or isinstance(qty, bool):
             raise ValidationError(env._("Line %s: product_uom_qty must be a number.", index + 1))
+        if not math.isfinite(qty):
+            raise ValidationError(env._("Line %(n)s: the quantity must be a finite number (got %(qty)s).",
+                                        n=index + 1, qty=qty))
         if qty <= 0:
             raise ValidationError(env._("Line %(n)s: the quantity must be positive (got %(qty)s).",
                                         n=index + 1, qty=qty))
@@ -104,6 +110,7 @@ class MtoPromise(models.AbstractModel):
         company = env.company
         warehouse = env["stock.warehouse"]
         if line.get("warehouse_id"):
+            self._check_id(index, line, "warehouse_id")
             warehouse = warehouse.browse(line["warehouse_id"]).exists()
             if not warehouse:
                 raise UserError(env._("Line %(n)s: unknown warehouse (id %(id)s).", n=index + 1,
@@ -120,9 +127,9 @@ class MtoPromise(models.AbstractModel):
                 raise UserError(env._("Company %s has no warehouse.", company.name))
         partner = env["res.partner"]
         if line.get("partner_id"):
-            key = line["partner_id"]
+            key = self._check_id(index, line, "partner_id")
             if key not in cache["partners"]:
-                cache["partners"][key] = partner.browse(key).exists() if isinstance(key, int) else partner
+                cache["partners"][key] = partner.browse(key).exists()
                 # a customer the caller may not see (another company's) is refused, not planned for
                 cache["partners"][key].check_access("read")
             partner = cache["partners"][key]
@@ -132,12 +139,35 @@ class MtoPromise(models.AbstractModel):
         start = fields.Datetime.now()
         if line.get("date_order"):
             try:
-                start = max(start, fields.Datetime.to_datetime(line["date_order"]))
+                date_order = fields.Datetime.to_datetime(line["date_order"])
             except (TypeError, ValueError) as exc:
                 raise ValidationError(env._("Line %(n)s: date_order %(d)r is not a date.",
                                             n=index + 1, d=line["date_order"])) from exc
+            self._check_date_order(date_order, env._("Line %s", index + 1))
+            start = max(start, date_order)
         return {"key": index, "product": product, "qty": qty, "partner": partner,
                 "warehouse": warehouse, "company": company, "start": start}
+
+    @api.model
+    def _check_id(self, index, line, key):
+        """`line[key]` as a record id, refused with a clear message when it is not an integer."""
+        value = line[key]
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError(self.env._("Line %(n)s: %(key)s must be an integer id.", n=index + 1, key=key))
+        return value
+
+    @api.model
+    def _check_date_order(self, date_order, label):
+        """Refuse an order date outside [MIN_DATE_ORDER, MAX_YEARS_AHEAD years from now]: the
+        promise plans from it over the horizon (a typo such as 9999 overflows Python's dates),
+        and no quotation is dated before 2000 or several years ahead. `label` names the line
+        or order in the message."""
+        latest = fields.Datetime.add(fields.Datetime.now(), years=MAX_YEARS_AHEAD)
+        if not MIN_DATE_ORDER <= date_order <= latest:
+            raise ValidationError(self.env._(
+                "%(what)s: order date %(date)s is out of range: it must lie between %(first)s and %(last)s.",
+                what=label, date=fields.Datetime.to_string(date_order),
+                first=fields.Date.to_string(MIN_DATE_ORDER), last=fields.Date.to_string(latest)))
 
     @api.model
     def _native_strategy(self, product, warehouse):
@@ -615,25 +645,48 @@ class MtoPromise(models.AbstractModel):
         company = company or self.env.company
         reserve = min(max(company.mto_capacity_reserve or 0.0, 0.0), 99.0)
         speed = self._observed_speed(workcenters, now) if company.mto_learn_durations else {}
+        made = self.env["product.product"].browse(sorted(pid for pid, data in boms.items() if data["bom"].operations))
         for workcenter in workcenters:
-            # Odoo's own rule (`mrp.workcenter._get_capacity`): a product's row, else a row
-            # without product, which holds for every product
-            capacities = {}
-            for c in workcenter.capacity_ids.sorted(lambda c: (not c.product_id, c.id)):
-                if c.capacity > 0:
-                    capacities.setdefault(c.product_id.id or None, (c.capacity, c.time_start, c.time_stop))
             result[workcenter.id] = Workcenter(
                 id=workcenter.id, name=workcenter.name,
                 # the company's capacity reserve: operations are booked on a share of the time
                 time_efficiency=(workcenter.time_efficiency or 100.0) * (1.0 - reserve / 100.0)
                 * speed.get(workcenter.id, 1.0),
                 time_start=workcenter.time_start, time_stop=workcenter.time_stop,
-                capacities=capacities,
+                capacities=self._capacities(workcenter, made),
                 alternative_ids=workcenter.alternative_workcenter_ids.ids,
                 working=working[workcenter.id],
                 booked=booked.get(workcenter.id, []),
                 closed=closed.get(workcenter.id, []),
             )
+        return result
+
+    @api.model
+    def _capacities(self, workcenter, products):
+        """{product id: (capacity, setup, cleanup)} of `workcenter` for each of `products` (those
+        made on work centers), the capacity in the product's own unit: the planner counts cycles
+        of quantities in product units, a row may be kept in another (2 Dozens per cycle of a
+        product stocked in Units is 24 units, as Odoo's work order converts it).
+
+        Odoo's rule (`mrp.workcenter._get_capacity`): the product's row, else a row without
+        product, which holds for every product; among rows in several units, the one in the
+        product's unit first. Rows of zero capacity are left out. No query: the rows and units are
+        prefetched for all work centers.
+        """
+        rows = defaultdict(list)
+        for c in workcenter.capacity_ids:
+            if c.capacity > 0:
+                rows[c.product_id.id or None].append(c)
+        if not rows:
+            return {}
+        result = {}
+        for product in products:
+            mine = rows.get(product.id) or rows.get(None)
+            if not mine:
+                continue
+            row = min(mine, key=lambda c, p=product: (c.product_uom_id != p.uom_id, c.id))
+            result[product.id] = (row.product_uom_id._compute_quantity(row.capacity, product.uom_id, round=False),
+                                  row.time_start, row.time_stop)
         return result
 
     @api.model

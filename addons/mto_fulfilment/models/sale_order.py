@@ -150,7 +150,8 @@ class SaleOrder(models.Model):
         """Compute and store the promise of every goods line; set the order's commitment date.
 
         Writes all lines of all orders or nothing (any error rolls the whole call back).
-        Returns one dict per line (as `mto.promise.simulate`, plus `sale_line_id`).
+        Returns one dict per line (as `mto.promise.simulate`, plus `sale_line_id`): `quantity` in
+        the product's unit of measure, as simulate's (what was planned, whatever the line's unit).
         """
         self.check_access("write")
         answer = []
@@ -161,7 +162,7 @@ class SaleOrder(models.Model):
             for line, result in results.items():
                 line.with_context(mto_promise_write=True).write(line._mto_promise_values(result))
                 data = self.env["mto.promise"]._result_dict(
-                    {"product": line.product_id, "qty": line.product_uom_qty,
+                    {"product": line.product_id, "qty": line._mto_product_qty(),
                      "strategy": line.mto_strategy}, result)
                 data["sale_line_id"] = line.id
                 answer.append(data)

@@ -108,14 +108,23 @@ class SaleOrderLine(models.Model):
                 line.state == "sale" and line.mto_promise_date and line.mto_forecast_date
                 and line.mto_forecast_date > line.mto_promise_date and undelivered)
 
+    def _mto_product_qty(self):
+        """The line's quantity in its product's unit: what the planner plans."""
+        self.ensure_one()
+        return self.product_uom_id._compute_quantity(self.product_uom_qty, self.product_id.uom_id)
+
     def _mto_promise_request(self):
         self.ensure_one()
-        qty = self.product_uom_id._compute_quantity(self.product_uom_qty, self.product_id.uom_id)
+        qty = self._mto_product_qty()
         if self.product_id.uom_id.compare(qty, 0) <= 0:
             raise ValidationError(self.env._(
                 "%(product)s on %(order)s: the quantity must be positive to promise a date.",
                 product=self.product_id.display_name, order=self.order_id.name))
-        start = max(fields.Datetime.now(), self.order_id.date_order or fields.Datetime.now())
+        now = fields.Datetime.now()
+        if self.order_id.date_order and self.order_id.date_order > now:
+            # planned from a date ahead: within reach of the horizon (a past one counts as now)
+            self.env["mto.promise"]._check_date_order(self.order_id.date_order, self.order_id.name)
+        start = max(now, self.order_id.date_order or now)
         return {"key": self.id, "product": self.product_id, "qty": qty,
                 "strategy": self.mto_strategy or "make_to_stock", "start": start}
 

@@ -4,7 +4,7 @@ Why a separate package: the ORM layer copies the plant into a :class:`Snapshot`,
 computes promise dates from it in memory, deterministically, and testable without Odoo.
 """
 
-from .capacity import CapacityBoard, Slot, minutes_to_timedelta, operation_minutes
+from .capacity import MAX_DURATION, CapacityBoard, Slot, minutes_to_timedelta, operation_minutes
 from .errors import PlanningError, PlanningInputError
 from .i18n import _, translation
 from .intervals import (
@@ -35,6 +35,7 @@ __all__ = [
     "LIKELY_PERCENTILE",
     "MAKE_TO_ORDER",
     "MAKE_TO_STOCK",
+    "MAX_DURATION",
     "STOCK_THEN_ORDER",
     "STRATEGIES",
     "Allocation",

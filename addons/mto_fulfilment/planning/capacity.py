@@ -44,9 +44,20 @@ def operation_minutes(
     return (setup or 0.0) + (cleanup or 0.0) + cycles * op.time_cycle * 100.0 / efficiency
 
 
+# longer than any planning horizon, yet far from the limits of Python's dates
+MAX_DURATION = timedelta(days=365 * 1000)
+
+
 def minutes_to_timedelta(minutes: float) -> timedelta:
-    """Whole seconds, rounded up, so booked slots never fall short once stored by the ORM."""
-    return timedelta(seconds=max(math.ceil(minutes * 60.0 - 1e-6), 0))
+    """Whole seconds, rounded up, so booked slots never fall short once stored by the ORM.
+
+    At most ``MAX_DURATION``: an operation that long (an absurd quantity) fits in no horizon
+    and is reported so, instead of overflowing ``timedelta``.
+    """
+    seconds = minutes * 60.0
+    if not seconds < MAX_DURATION.total_seconds():  # also infinity and NaN
+        return MAX_DURATION
+    return timedelta(seconds=max(math.ceil(seconds - 1e-6), 0))
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,8 @@ class Workcenter:
     """A machine or team that runs one work order at a time.
 
     ``capacities`` maps product id to ``(capacity, setup minutes, cleanup minutes)``; the key
-    ``None`` holds the row for every other product.
+    ``None`` holds the row for every other product. Capacities are in each product's own unit,
+    as the quantities planned (the ORM layer converts rows kept in another unit).
     ``working`` are the working intervals over the horizon (calendar minus leaves), ``booked``
     the intervals already taken by planned work orders. Neither needs to be sorted or merged.
     ``closed``: its time off over the horizon, sorted (already out of ``working``), to say so when it

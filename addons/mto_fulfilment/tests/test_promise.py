@@ -78,6 +78,58 @@ class TestPromise(PromiseCase):
         self.assertEqual((workorder.leave_id.date_from, workorder.leave_id.date_to),
                          (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 12, 0)))
 
+    def gadget_by_the_dozen(self):
+        """Gadget, stocked in Units, made by the dozen (BoM for 1 Dozen, no components) on WC-B,
+        60 min per cycle; sold to order. Returns (gadget, WC-B)."""
+        env = self.env
+        wc_b = env["mrp.workcenter"].create({"name": "WC-B", "resource_calendar_id": self.calendar.id})
+        gadget = env["product.product"].create({"name": "Gadget", "type": "consu", "is_storable": True})
+        env["mrp.bom"].create({
+            "product_tmpl_id": gadget.product_tmpl_id.id, "product_qty": 1,
+            "product_uom_id": env.ref("uom.product_uom_dozen").id,
+            "operation_ids": [Command.create({"name": "Make", "workcenter_id": wc_b.id,
+                                              "time_mode": "manual", "time_cycle_manual": 60})]})
+        env["mto.routing.rule"].create({"name": "Gadgets", "product_id": gadget.id, "strategy": "make_to_order"})
+        return gadget, wc_b
+
+    def test_work_center_capacity_in_another_unit(self):
+        """WC-B makes 2 Dozens of Gadget (stocked in Units) per cycle: 4 Dozens sold = 2 cycles x
+        60 min, Mon 08:00-10:00, as Odoo's work order (not 48 units / 2 = 24 cycles, 3 days)."""
+        gadget, wc_b = self.gadget_by_the_dozen()
+        dozen = self.env.ref("uom.product_uom_dozen")
+        self.assertEqual(gadget.uom_id, self.env.ref("uom.product_uom_unit"))
+        self.env["mrp.workcenter.capacity"].create({
+            "workcenter_id": wc_b.id, "product_id": gadget.id, "product_uom_id": dozen.id, "capacity": 2})
+        order = self.env["sale.order"].create({"partner_id": self.customer.id, "order_line": [Command.create(
+            {"product_id": gadget.id, "product_uom_qty": 4, "product_uom_id": dozen.id})]})
+        result = order.action_mto_promise()
+        line = order.order_line
+        self.assertEqual(line.mto_capacity_ready_date, datetime(2026, 12, 7, 10, 0))
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 7))
+        self.assertEqual(result[0]["quantity"], 48, "in the product's unit, as simulate answers")
+        simulated = self.env["mto.promise"].simulate([{"product_id": gadget.id, "product_uom_qty": 48}])
+        self.assertEqual(simulated[0]["capacity_ready_date"], "2026-12-07 10:00:00")
+        self.assertEqual(simulated[0]["quantity"], 48)
+        order.action_confirm()
+        workorder = line.mto_production_ids.workorder_ids
+        self.assertEqual(workorder.duration_expected, 120)
+        self.assertEqual((workorder.leave_id.date_from, workorder.leave_id.date_to),
+                         (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 10, 0)))
+
+    def test_work_center_capacity_for_any_product_in_another_unit(self):
+        """The same capacity as a row without product (2 Dozens per cycle, for every product): 48
+        Gadgets = 2 cycles. Without any row, the BoM's 1 Dozen per cycle: 4 cycles, Mon 08:00-12:00."""
+        gadget, wc_b = self.gadget_by_the_dozen()
+
+        def ready():
+            return self.env["mto.promise"].simulate(
+                [{"product_id": gadget.id, "product_uom_qty": 48}])[0]["capacity_ready_date"]
+
+        self.assertEqual(ready(), "2026-12-07 12:00:00")
+        self.env["mrp.workcenter.capacity"].create({
+            "workcenter_id": wc_b.id, "product_uom_id": self.env.ref("uom.product_uom_dozen").id, "capacity": 2})
+        self.assertEqual(ready(), "2026-12-07 10:00:00")
+
     def test_observed_durations_slow_the_plan_down(self):
         """Done assembly work took 150 min where 120 were expected: with learning on, 240 min of
         expected work is planned as 300 min."""
@@ -417,6 +469,42 @@ class TestPromise(PromiseCase):
         self.assembly.resource_calendar_id = False
         with self.assertRaisesRegex(UserError, "Assembly has no working hours"):
             Promise.simulate([{"product_id": self.cabinet.id, "product_uom_qty": 1}])
+
+    def test_bad_ids_dates_and_quantities_are_refused_cleanly(self):
+        """Ids of the wrong type, an order date out of range (2000-01-01 to five years from now:
+        2031-12-07 here) and quantities that are no finite number get a ValidationError naming the
+        line (1-based), never a database or Python error; nothing is written."""
+        Promise = self.env["mto.promise"]
+        ok = {"product_id": self.cabinet.id, "product_uom_qty": 1}
+        counted = ("sale.order", "resource.calendar.leaves", "mrp.production", "purchase.order.line")
+        before = {model: self.env[model].search_count([]) for model in counted}
+        cases = [
+            ({"warehouse_id": "abc"}, "Line 2: warehouse_id must be an integer id"),
+            ({"warehouse_id": [self.warehouse.id]}, "Line 2: warehouse_id must be an integer id"),
+            ({"partner_id": [self.customer.id]}, "Line 2: partner_id must be an integer id"),
+            ({"partner_id": True}, "Line 2: partner_id must be an integer id"),
+            ({"date_order": "9999-12-31 00:00:00"},
+             "Line 2: order date 9999-12-31 00:00:00 is out of range: it must lie between 2000-01-01 and 2031-12-07"),
+            ({"date_order": "1999-12-31 23:59:59"}, "Line 2: order date 1999-12-31 23:59:59 is out of range"),
+            ({"product_uom_qty": float("nan")}, "Line 2: the quantity must be a finite number"),
+            ({"product_uom_qty": float("inf")}, "Line 2: the quantity must be a finite number"),
+        ]
+        for overrides, message in cases:
+            with self.subTest(overrides), self.assertRaisesRegex(ValidationError, f"^{message}"):
+                Promise.simulate([ok, {**ok, **overrides}])
+        # the latest date accepted plans (capacity is free then: made from its first working hour)
+        latest = Promise.simulate([{**ok, "date_order": "2031-12-07 08:00:00"}])
+        self.assertEqual(latest[0]["promise_date"], "2031-12-10", "panels 3 days after the order date")
+        with self.assertRaisesRegex(UserError, "No free capacity on Assembly"):
+            Promise.simulate([{**ok, "product_uom_qty": 1e12}])  # longer than any horizon, no overflow
+        order = self.quotation()
+        order.date_order = datetime(9999, 12, 31)
+        with self.assertRaisesRegex(ValidationError, r"S\d+: order date 9999-12-31 00:00:00 is out of range"):
+            order.action_mto_promise()
+        self.assertFalse(order.order_line.mto_promise_date)
+        self.assertFalse(order.commitment_date)
+        self.assertEqual({model: self.env[model].search_count([]) for model in counted},
+                         {**before, "sale.order": before["sale.order"] + 1})
 
     def test_user_without_sales_rights(self):
         user = new_test_user(self.env, "mto_no_sales", groups="base.group_user")
