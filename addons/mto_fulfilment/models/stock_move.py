@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from . import batching
+from .pegging import check_peg_write
 
 
 class StockMove(models.Model):
@@ -9,6 +10,12 @@ class StockMove(models.Model):
     mto_sale_line_id = fields.Many2one(
         "sale.order.line", string="Order line (MTO)", index="btree_not_null",
         help="The make-to-order sale order line this move serves.")
+
+    def write(self, vals):
+        """A move's pegging is set where it is created (procurement, production, purchase,
+        inventory adjustment, copies) and never rewritten by a user: see `pegging`."""
+        check_peg_write(self, vals)
+        return super().write(vals)
 
     def _prepare_procurement_values(self):
         values = super()._prepare_procurement_values()

@@ -2,6 +2,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from .pegging import check_peg_write, move_pegs, peg_error, peg_id
+
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
@@ -12,13 +14,21 @@ class StockMoveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """Create per pegging so that the reservation each line makes hits the right quants."""
+        """Create per pegging so that the reservation each line makes hits the right quants.
+
+        A line takes its move's pegging; one a user creates may name no other order line than its
+        move's (a detailed operation of B's delivery pegged to A would ship A's goods).
+        """
+        moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list if vals.get("move_id")})
+        moves = {move.id: move for move in moves}
         groups = defaultdict(list)
         for index, vals in enumerate(vals_list):
-            if "mto_sale_line_id" not in vals and vals.get("move_id"):
-                move = self.env["stock.move"].browse(vals["move_id"])
+            move = moves.get(vals.get("move_id"), self.env["stock.move"])
+            if "mto_sale_line_id" not in vals:
                 vals["mto_sale_line_id"] = move.mto_sale_line_id.id
-            groups[vals.get("mto_sale_line_id") or False].append(index)
+            elif not self.env.su and peg_id(vals["mto_sale_line_id"]) not in move_pegs(move):
+                raise peg_error(self.env)
+            groups[peg_id(vals["mto_sale_line_id"])].append(index)
         if len(groups) == 1:
             peg = next(iter(groups))
             return super(StockMoveLine, self.with_context(mto_peg=peg)).create(vals_list).with_env(self.env)
@@ -27,6 +37,17 @@ class StockMoveLine(models.Model):
             created = super(StockMoveLine, self.with_context(mto_peg=peg)).create([vals_list[i] for i in indexes])
             records.update(zip(indexes, created.ids, strict=True))
         return self.browse([records[i] for i in range(len(vals_list))])
+
+    def write(self, vals):
+        """Neither a line's pegging nor, for a pegged line, a move of another order line (its
+        reservation stays on the order's goods) may be written by a user; Odoo's splits and
+        merges keep lines with moves of the same pegging."""
+        check_peg_write(self, vals)
+        if vals.get("move_id") and not self.env.su:
+            allowed = move_pegs(self.env["stock.move"].browse(peg_id(vals["move_id"])))
+            if any(line.mto_sale_line_id.id not in allowed for line in self):
+                raise peg_error(self.env)
+        return super().write(vals)
 
     def _synchronize_quant(self, quantity, location, action="available", in_date=False, **quants_value):
         return super(StockMoveLine, self.with_context(mto_peg=self.mto_sale_line_id.id or False))._synchronize_quant(

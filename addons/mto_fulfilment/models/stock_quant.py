@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from .pegging import check_peg_write, peg_error, peg_id
+
 _logger = logging.getLogger(__name__)
 
 # Context key carrying the sale order line whose order stock may be used (int), or False.
@@ -107,13 +109,25 @@ class StockQuant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Quants are pegged as they are created: by Odoo's quant updates and the add-on's transfers,
+        both as superuser. A user creating a pegged quant (-2 for an order and +2 free unpegs 2)
+        is refused."""
         peg = self.env.context.get(PEG)
         if peg:
+            locations = self.env["stock.location"].browse(
+                {vals["location_id"] for vals in vals_list if vals.get("location_id")})
+            internal = set(locations.filtered(lambda loc: loc.usage == "internal").ids)
             for vals in vals_list:
-                location = self.env["stock.location"].browse(vals.get("location_id"))
-                if "mto_sale_line_id" not in vals and location.usage == "internal":
+                if "mto_sale_line_id" not in vals and vals.get("location_id") in internal:
                     vals["mto_sale_line_id"] = peg
+        if not self.env.su and any(peg_id(vals.get(fname)) for vals in vals_list
+                                   for fname in ("mto_sale_line_id", "mto_sale_order_id")):
+            raise peg_error(self.env)
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_peg_write(self, vals, ("mto_sale_line_id", "mto_sale_order_id"))
+        return super().write(vals)
 
     def _get_reserve_quantity(self, product_id, location_id, quantity, uom_id=None, lot_id=None, package_id=None,
                               owner_id=None, strict=False):

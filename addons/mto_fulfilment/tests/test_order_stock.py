@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import MtoCommon
@@ -190,3 +191,121 @@ class TestOrderStock(MtoCommon):
         self.assertEqual(len(quants), 3, "one quant per pegging")
         self.assertEqual(by_peg, {order_a.order_line.id: 3, order_b.order_line.id: 1, False: 5})
         self.assertEqual(self.pegged(order_b.order_line), 1, "B keeps its goods")
+
+    def test_pegging_cannot_be_changed_directly(self):
+        """An Inventory User moves goods but cannot change whose order stock they are: found by an
+        audit, a clerk freed A's lathes (or handed them to B) over XML-RPC, nothing logged."""
+        order_a = self.make_order([(self.machine, 2)])
+        self.build(order_a)
+        self.rule_machines.strategy = "make_to_stock"
+        order_b = self.make_order([(self.machine, 1)], partner=self.other_customer)
+        line_a, line_b = order_a.order_line, order_b.order_line
+        delivery_a = order_a.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        move = delivery_a.move_ids
+        quant = line_a._mto_pegged_quants(self.machine)
+        self.assertEqual((move.mto_sale_line_id, move.move_line_ids.mto_sale_line_id, quant.mto_sale_line_id),
+                         (line_a, line_a, line_a))
+        clerk = new_test_user(self.env, "mto_stock_clerk", groups="stock.group_stock_user")
+        messages = len(order_a.message_ids), len(order_b.message_ids)
+        for record in (quant, move, move.move_line_ids):
+            for value in (False, line_b.id):
+                with self.assertRaisesRegex(AccessError, "Release order stock"):
+                    record.with_user(clerk).write({"mto_sale_line_id": value})
+        with self.assertRaisesRegex(AccessError, "Release order stock"):
+            quant.with_user(clerk).write({"mto_sale_order_id": order_b.id})
+        # nor by making order stock out of thin air: -2 pegged to A and +2 free would free A's lathes
+        Quant = self.env["stock.quant"].with_user(clerk)
+        values = {"product_id": self.machine.id, "location_id": self.stock_location.id, "quantity": -2}
+        with self.assertRaisesRegex(AccessError, "Release order stock"):
+            Quant.create(dict(values, mto_sale_line_id=line_a.id))
+        with self.assertRaisesRegex(AccessError, "Release order stock"):
+            Quant.with_context(mto_peg=line_a.id).create(values)
+        # nor by a detailed operation of B's delivery taking A's goods
+        delivery_b = order_b.picking_ids
+        with self.assertRaisesRegex(AccessError, "Release order stock"):
+            self.env["stock.move.line"].with_user(clerk).create({
+                "move_id": delivery_b.move_ids.id, "picking_id": delivery_b.id, "product_id": self.machine.id,
+                "location_id": self.stock_location.id, "location_dest_id": delivery_b.location_dest_id.id,
+                "quantity": 1, "mto_sale_line_id": line_a.id})
+        move.with_user(clerk).write({"mto_sale_line_id": line_a.id})  # unchanged: allowed
+        self.assertEqual((move.mto_sale_line_id, move.move_line_ids.mto_sale_line_id, quant.mto_sale_line_id),
+                         (line_a, line_a, line_a))
+        self.assertEqual(quant.mto_sale_order_id, order_a)
+        self.assertEqual(self.pegged(line_a), 2)
+        self.assertEqual(self.pegged(line_b), 0)
+        self.assertEqual(delivery_b.move_ids.quantity, 0)
+        self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 0)
+        self.assertEqual((len(order_a.message_ids), len(order_b.message_ids)), messages)
+
+    def test_order_stock_follows_the_work_of_ordinary_users(self):
+        """Pegging changes only through the add-on's own paths, and those work for the people who
+        trigger them: a salesperson confirming, a manufacturing user producing, an inventory user
+        receiving, counting and shipping, an inventory manager releasing."""
+        salesman = new_test_user(self.env, "mto_peg_seller", groups="sales_team.group_sale_salesman")
+        maker = new_test_user(self.env, "mto_peg_maker", groups="mrp.group_mrp_user,stock.group_stock_user")
+        clerk = new_test_user(self.env, "mto_peg_clerk", groups="stock.group_stock_user")
+        # the confirmation reserves (and pegs) the lathe in stock, the other 2 are made
+        self.rule_machines.strategy = "stock_then_order"
+        self.set_stock(self.machine, 1)
+        order = self.env["sale.order"].with_user(salesman).create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.machine.id, "product_uom_qty": 3})]})
+        order.with_user(salesman).action_confirm()
+        line = order.order_line
+        self.assertEqual(self.pegged(line), 1)
+        production = line._mto_top_productions().with_user(maker)
+        self.assertEqual(production.product_qty, 2)
+        production.action_assign()
+        self.assertEqual(self.pegged(line, self.screw), 24, "2 x 4 for the lathes, 2 x 8 for their frames")
+        for move in production.move_raw_ids:
+            move.quantity = move.product_uom_qty  # the frames picked from stock by hand
+        production.move_raw_ids.picked = True
+        production.qty_producing = 2
+        production.button_mark_done()
+        self.assertEqual(production.state, "done")
+        self.assertEqual(self.pegged(line), 3)
+        self.assertEqual(self.pegged(line, self.screw), 16, "the lathes' consumed, the frames' still theirs")
+        # a count of the order's stock adjusts the order's stock (counted by the clerk)
+        quant = line._mto_pegged_quants(self.machine).with_user(clerk).with_context(inventory_mode=True)
+        quant.inventory_quantity = 4
+        quant.with_user(self.manager).action_apply_inventory()
+        self.assertEqual(self.pegged(line), 4)
+        # a second order's salesperson lowers it: what it reserved for its MO is free again
+        self.rule_machines.strategy = "make_to_order"
+        other = self.env["sale.order"].with_user(salesman).create({
+            "partner_id": self.other_customer.id,
+            "order_line": [Command.create({"product_id": self.machine.id, "product_uom_qty": 4})]})
+        other.with_user(salesman).action_confirm()
+        self.assertEqual(self.pegged(other.order_line, self.screw), 48)
+        other.order_line.with_user(salesman).product_uom_qty = 1
+        self.assertEqual(self.pegged(other.order_line, self.screw), 12)
+        self.assertIn("released to free stock", other.message_ids[0].body)
+        # the manager releases the counted extra lathe, logged
+        self.env["mto.order.stock.release"].with_user(self.manager).create({
+            "sale_line_id": line.id, "product_id": self.machine.id, "quantity": 1, "action": "release",
+            "reason": "counted one too many"}).action_apply()
+        self.assertEqual(self.pegged(line), 3)
+        self.assertTrue(order.message_ids.filtered(lambda m: "counted one too many" in (m.body or "")))
+        # the clerk ships: pegging ends at the customer
+        delivery = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).with_user(clerk)
+        delivery.action_assign()
+        self.assertEqual(sum(delivery.move_ids.mapped("quantity")), 3)
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        self.assertEqual(order.mto_fulfilment_state, "delivered")
+        self.assertFalse(line._mto_pegged_quants(self.machine))
+
+    def test_components_received_by_an_inventory_user_are_order_stock(self):
+        self.env["mto.routing.rule"].search([("product_id", "=", self.frame.id)]).unlink()
+        self.env["stock.quant"].search([("product_id", "=", self.frame.id)]).unlink()
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)])
+        buyer = new_test_user(self.env, "mto_peg_buyer", groups="purchase.group_purchase_user,stock.group_stock_user")
+        clerk = new_test_user(self.env, "mto_peg_receiver", groups="stock.group_stock_user")
+        po_line.order_id.with_user(buyer).button_confirm()
+        receipt = po_line.order_id.picking_ids.with_user(clerk)
+        receipt.move_ids.quantity = 2
+        receipt.move_ids.picked = True
+        receipt.button_validate()
+        self.assertEqual(self.pegged(line, self.steel), 2, "received steel is the order's stock")
