@@ -407,7 +407,9 @@ class SaleOrderLine(models.Model):
                 line._mto_enqueue_repromise(self.env._(
                     "Quantity increased from %(old)s to %(new)s", old=old, new=new))
                 continue
-            line._mto_decrease(old, new)
+            # the salesperson changes the quantity; shrinking the production, the RFQs and the
+            # order stock it no longer needs follows as the system's doing (as Odoo procures)
+            line.sudo()._mto_decrease(old, new)
 
     def _mto_decrease(self, old, new):
         """Shrink the not-started production of the line; flag what is already started."""

@@ -185,6 +185,23 @@ class TestChangePropagation(MtoCommon):
         self.assertIn("decreased", order.message_ids[0].body)
         self.assertTrue(top.message_ids.filtered(lambda m: "decreased" in (m.body or "")))
 
+    def test_salesperson_decreases_a_confirmed_line(self):
+        """The salesperson lowers the quantity; production, RFQ and order stock follow although
+        the salesperson has no rights on them (it failed reading the RFQ lines)."""
+        seller = new_test_user(self.env, "mto_decrease_seller", groups="sales_team.group_sale_salesman")
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 4)], confirm=False)
+        order.user_id = seller
+        order.with_user(seller).action_confirm()
+        line = order.order_line
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)])
+        line.with_user(seller).product_uom_qty = 1
+        self.assertEqual(line._mto_top_productions().product_qty, 1)
+        self.assertEqual(po_line.product_qty, 2, "2 steel tubes for 1 frame")
+        self.assertEqual(sum(line._mto_pegged_quants(self.screw).mapped("quantity")), 12, "4 + 8 screws")
+        self.assertEqual(order.message_ids[0].author_id, seller.partner_id)
+        self.assertIn("released to free stock", order.message_ids[0].body)
+
     def test_decrease_releases_the_order_stock_no_longer_needed(self):
         """Screws reserved from free stock for the order (4 x 4 for the lathes, 4 x 8 for their
         frames) are order stock; down to 1 lathe, 4 + 8 stay pegged, the rest is free again."""
