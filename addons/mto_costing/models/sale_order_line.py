@@ -276,7 +276,7 @@ class SaleOrderLine(models.Model):
         rows_by_key = {(r.sale_line_id, r.category, r.kind): r for r in rows}
 
         to_create = []
-        final_lines = {True: self.browse(), False: self.browse()}
+        final_lines = {True: lines.browse(), False: lines.browse()}  # sudo, like `lines`
         now = fields.Datetime.now()
         for line in lines:
             prods = productions_by_line.get(line, env["mrp.production"])

@@ -85,6 +85,23 @@ class TestSecurity(MtoCostCommon):
         line.product_uom_qty = 2
         self.assertEqual(order.order_line.product_uom_qty, 2)
 
+    def test_manufacturing_user_finishes_an_orders_production(self):
+        """A manufacturing user (no cost rights) finishes the order's MOs; the actual cost follows
+        behind the scenes (it failed: the line's cost fields were written with the user's rights)."""
+        self.company.mto_overhead_rate = 0.0
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        self.set_stock(self.steel, 10)
+        self.set_stock(self.screw, 100)
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.produce_as(sub.with_user(self.operator))
+        self.assertFalse(line.mto_cost_final, "the lathe MO is not done yet")
+        self.produce_as(line._mto_top_productions().with_user(self.operator))
+        self.assertTrue(line.mto_cost_final)
+        # steel 2 x 12.00 + screws (8 + 4) x 0.10 = 25.20; the work orders, closed without time
+        # logged, take their expected time: Weld 31 min x 90/h = 46.50, Assemble 45 min x 60/h = 45.00
+        self.assertAlmostEqual(line.mto_actual_cost, 116.70)
+
     def test_cost_groups_read_costs(self):
         order = self.make_order([(self.machine, 1)])
         for user in (self.accountant, self.mrp_manager):
