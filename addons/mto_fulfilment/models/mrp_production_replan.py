@@ -93,8 +93,10 @@ class MrpProduction(models.Model):
         _logger.info("MTO: re-planning %s from %s (components missing at its booked start)", self.name, start)
         booked_end = self.date_finished
         cursor, kept_names = start, []
+        # the work orders' own order: a kit's operations (`mto.promise._production_operations`)
+        # may share their sequence with the order's own, Odoo numbers them first then
         todo = self.workorder_ids.filtered(lambda w: w.state in ("ready", "blocked")).sorted(
-            lambda w: (w.operation_id.sequence, w.id))
+            lambda w: (w.sequence, w.id))
         for index, workorder in enumerate(todo):
             leave = workorder.leave_id
             if leave and leave.date_from >= cursor:

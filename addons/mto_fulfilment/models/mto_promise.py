@@ -236,11 +236,14 @@ class MtoPromise(models.AbstractModel):
         `vendor_percentile`: of the vendors' lateness counted on, instead of the company's
         reliability buffer: a forecast's likely date, `_buffers_of`)."""
         company = warehouse.company_id
-        boms, _levels = self._load_boms(products, company, warehouse.mto_pull_id.route_id,
-                                        bought=self._bought_not_made(warehouse))
-        all_products = products
+        boms, _levels, kits = self._load_boms(products, company, warehouse.mto_pull_id.route_id,
+                                              bought=self._bought_not_made(warehouse))
+        consumed = products.browse()
         for bom_data in boms.values():
-            all_products |= bom_data["components"]
+            consumed |= bom_data["components"]
+        # a kit's components are delivered, not consumed: the line's strategy decides for them
+        all_products = products | consumed | products.browse(
+            sorted({line.product_id for lines in kits.values() for line in lines}))
         snap_products = self._snapshot_products(all_products, boms, company, vendor_percentile)
         if lock:
             workcenters = self.env["mrp.workcenter"].sudo().browse(
@@ -250,7 +253,7 @@ class MtoPromise(models.AbstractModel):
                                              company=company)
         free_qty, supply, demand = self._load_material(
             all_products, warehouse, now, exclude_sale_lines, vendor_percentile)
-        for product in self._components_to_order(all_products - products, warehouse):
+        for product in self._components_to_order(consumed - products, warehouse):
             # Odoo makes or buys these for the order whatever the stock (MTO route: the component
             # move waits for its own sub-MO or purchase), so free stock and other supply do not
             # count; a forecast still counts the line's own order stock (added per line).
@@ -276,6 +279,7 @@ class MtoPromise(models.AbstractModel):
             security_lead_days=company.security_lead or 0.0,
             delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")),
             horizon_days=self._horizon_days(),
+            kits=kits,
         )
 
     @api.model
@@ -330,41 +334,52 @@ class MtoPromise(models.AbstractModel):
         instead of capacity nobody would book for this order. Components for which `bought`
         (a predicate, `_bought_not_made`) holds are bought: their BoM is not exploded.
 
+        Kits (phantom BoMs) are never planned as products of their own. A kit in a BoM is its
+        components and operations on the parent's production, as Odoo's manufacturing order has
+        them (`_explode_kits`); a kit ordered itself is delivered as its components (Odoo explodes
+        its procurement), which are planned as ordered products are.
+
         Returns ({product_id: {"bom": planning.Bom, "record": mrp.bom, "components": products}},
-        {level: products}).
+        {level: products}, {kit product id: [planning.BomLine per unit of the kit]}).
         """
-        result = {}
-        levels = {}
-        todo = products
-        seen = self.env["product.product"]
+        MrpBom = self.env["mrp.bom"].sudo()
+        Product = self.env["product.product"]
+        result, levels, kits = {}, {}, {}
+        sold = MrpBom._bom_find(products, company_id=company.id, bom_type="phantom")
+        sold_kits = products.filtered(lambda p: sold.get(p))
+        entries = []
+        for product in sold_kits:
+            kit = sold[product]
+            # per unit of the product, as Odoo explodes a kit's procurement (`stock.rule.run`)
+            runs = product.uom_id._compute_quantity(1.0, kit.product_uom_id, round=False) / (kit.product_qty or 1.0)
+            entries += [(product.id, line, runs * line.product_qty, kit.picking_type_id, (index,))
+                        for index, line in enumerate(kit.bom_line_ids) if not line._skip_bom_line(product)]
+        exploded, _operations = self._explode_kits(entries, company)
+        todo = products - sold_kits
+        for product in sold_kits:
+            lines = exploded.get(product.id, [])
+            kits[product.id] = [BomLine(component.id, qty) for component, qty in lines]
+            todo |= Product.union(*(component for component, _qty in lines))
+        seen = Product
         for depth in range(MAX_BOM_DEPTH):
             todo -= seen
             if not todo:
                 break
             seen |= todo
             levels[depth] = todo
-            found = self.env["mrp.bom"].sudo()._bom_find(todo, company_id=company.id, bom_type="normal")
-            components = self.env["product.product"]
-            for product in todo:
-                bom = found.get(product)
-                if not bom or (depth and bought and bought(product)):
-                    continue
-                lines = []
-                line_products = self.env["product.product"]
-                for bom_line in bom.bom_line_ids:
-                    if bom_line._skip_bom_line(product) or bom_line.product_qty <= 0:
-                        continue
-                    qty = bom_line.product_uom_id._compute_quantity(
-                        bom_line.product_qty, bom_line.product_id.uom_id, round=False)
-                    lines.append(BomLine(bom_line.product_id.id, qty))
-                    line_products |= bom_line.product_id
+            found = MrpBom._bom_find(todo, company_id=company.id, bom_type="normal")
+            made = todo.filtered(lambda p, d=depth, f=found: f.get(p) and not (d and bought and bought(p)))
+            exploded, kit_operations = self._explode_kits([
+                (product.id, line, line.product_qty, found[product].picking_type_id, (index,))
+                for product in made for index, line in enumerate(found[product].bom_line_ids)
+                if not line._skip_bom_line(product)], company)
+            components = Product
+            for product in made:
+                bom = found[product]
+                lines = exploded.get(product.id, [])
+                line_products = Product.union(*(component for component, _qty in lines))
                 made_for_order = depth == 0 or (mto_route and mto_route in (
                     product.route_ids | product.categ_id.total_route_ids))
-                operations = [
-                    Operation(op.id, op.name, op.sequence, op.workcenter_id.id,
-                              op.time_cycle_manual if op.time_mode == "manual" else op.time_cycle)
-                    for op in bom.operation_ids if not op._skip_operation_line(product)
-                ] if made_for_order else []
                 result[product.id] = {
                     "record": bom,
                     "components": line_products,
@@ -375,8 +390,9 @@ class MtoPromise(models.AbstractModel):
                             bom.product_qty, product.uom_id, round=False) or 1.0,
                         days_to_prepare_mo=bom.days_to_prepare_mo or 0.0,
                         produce_delay=bom.produce_delay or 0.0,
-                        lines=lines,
-                        operations=operations,
+                        lines=[BomLine(component.id, qty) for component, qty in lines],
+                        operations=self._production_operations(
+                            bom, product, kit_operations.get(product.id, [])) if made_for_order else [],
                     ),
                 }
                 components |= line_products
@@ -384,7 +400,76 @@ class MtoPromise(models.AbstractModel):
         else:
             if todo - seen:
                 raise UserError(self.env._("Bills of materials nest deeper than %s levels.", MAX_BOM_DEPTH))
-        return result, levels
+        return result, levels, kits
+
+    @api.model
+    def _explode_kits(self, entries, company):
+        """The components of BoM lines with every kit among them replaced by its components, as
+        Odoo's `mrp.bom.explode` does for a manufacturing order (nested kits too, quantities
+        multiplied), and the kits' operations Odoo adds to that order's work orders. One
+        `_bom_find` per kit level (and BoM picking type), whatever the number of lines.
+
+        `entries`: [(owner, mrp.bom.line, quantity in the line's unit per owner BoM, picking type
+        of the owner BoM, position)]. Returns ({owner: [(component, quantity in its unit)]},
+        {owner: [mrp.routing.workcenter]}), both in Odoo's order (depth first). Lines of no
+        quantity and non-goods are left out, as the manufacturing order leaves them out.
+        """
+        MrpBom = self.env["mrp.bom"].sudo()
+        components, operations = defaultdict(list), defaultdict(list)
+        for _depth in range(MAX_BOM_DEPTH):
+            if not entries:
+                break
+            found = {}
+            for picking_type in {entry[3] for entry in entries}:
+                group = self.env["product.product"].union(
+                    *(entry[1].product_id for entry in entries if entry[3] == picking_type))
+                found[picking_type] = MrpBom._bom_find(group, picking_type=picking_type or None,
+                                                    company_id=company.id, bom_type="phantom")
+            pending = []
+            for owner, line, qty, picking_type, position in entries:
+                product = line.product_id
+                kit = found[picking_type].get(product)
+                if not kit:
+                    if product.type == "consu" and qty > 0:
+                        components[owner].append((position, product, line.product_uom_id._compute_quantity(
+                            qty, product.uom_id, round=False)))
+                    continue
+                runs = line.product_uom_id._compute_quantity(
+                    qty / (kit.product_qty or 1.0), kit.product_uom_id, round=False)
+                if kit.operation_ids and kit.operation_ids != line.bom_id.operation_ids:
+                    operations[owner] += [(position, op) for op in kit.operation_ids
+                                          if not op._skip_operation_line(product)]
+                pending += [(owner, kit_line, runs * kit_line.product_qty, picking_type, (*position, index))
+                            for index, kit_line in enumerate(kit.bom_line_ids)
+                            if not kit_line._skip_bom_line(product)]
+            entries = pending
+        else:
+            if entries:
+                raise UserError(self.env._("Bills of materials nest deeper than %s levels.", MAX_BOM_DEPTH))
+        # sorted() is stable: a kit's operations keep their order, under the line that brought it
+        return ({owner: [(product, qty) for _pos, product, qty in sorted(lines, key=lambda c: c[0])]
+                 for owner, lines in components.items()},
+                {owner: [op for _pos, op in sorted(ops, key=lambda o: o[0])] for owner, ops in operations.items()})
+
+    @api.model
+    def _production_operations(self, bom, product, kit_operations):
+        """The planning operations of a production of `product` from `bom`, in the order of the
+        work orders Odoo gives it: the BoM's own, then the kits' (`_explode_kits`), by sequence;
+        when sequences repeat, Odoo numbers the kits' work orders first
+        (`mrp.production._resequence_workorders`)."""
+        own = [op for op in bom.operation_ids if not op._skip_operation_line(product)]
+        if kit_operations:
+            every = own + kit_operations
+            if len({op.sequence for op in every}) < len(every):
+                ordered = sorted(kit_operations, key=lambda op: op.sequence) + sorted(own, key=lambda op: op.sequence)
+            else:
+                ordered = sorted(every, key=lambda op: op.sequence)
+            sequences = range(len(ordered))
+        else:
+            ordered, sequences = own, [op.sequence for op in own]
+        return [Operation(op.id, op.name, sequence, op.workcenter_id.id,
+                          op.time_cycle_manual if op.time_mode == "manual" else op.time_cycle)
+                for op, sequence in zip(ordered, sequences, strict=True)]
 
     @api.model
     def _snapshot_products(self, products, boms, company, percentile=None):

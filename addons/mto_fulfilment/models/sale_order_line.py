@@ -262,7 +262,10 @@ class SaleOrderLine(models.Model):
         values = super()._prepare_procurement_values()
         if self.mto_strategy in MTO_STRATEGIES:
             values["mto_sale_line_id"] = self.id
-        if self.mto_routing_rule_id or self.mto_strategy_manual:
+        # a kit made to order by its own routes too: Odoo drops the kit's routes as it explodes
+        # its procurement into its components'
+        if self.mto_routing_rule_id or self.mto_strategy_manual or (
+                self.mto_strategy in MTO_STRATEGIES and self.product_id.with_company(self.company_id).is_kits):
             routes = self.warehouse_id._mto_routes_for(self.mto_strategy, self.product_id)
             if routes:
                 values["route_ids"] = routes
@@ -312,11 +315,20 @@ class SaleOrderLine(models.Model):
         it all through the line's MTO route, which cannot lower the stock part."""
         if self.mto_strategy != "stock_then_order" or procurement_uom.compare(product_qty, 0) >= 0:
             return super()._create_procurements(product_qty, procurement_uom, values)
-        made = sum(
-            move.product_uom._compute_quantity(move.product_uom_qty, procurement_uom)
-            for move in self.move_ids
-            if move.procure_method == "make_to_order" and move.state not in ("done", "cancel")
+        made_moves = self.move_ids.filtered(
+            lambda move: move.procure_method == "make_to_order" and move.state not in ("done", "cancel")
             and move.rule_id and (move.location_final_id or move.location_dest_id)._is_outgoing())
+        per_unit = self._mto_delivered_quantities(1.0)[0]
+        if self.product_id in per_unit:
+            made = sum(move.product_uom._compute_quantity(move.product_uom_qty, procurement_uom) for move in made_moves)
+        else:
+            # a kit: the complete kits its components made to order make
+            made_qty = defaultdict(float)
+            for move in made_moves:
+                made_qty[move.product_id] += move.product_uom._compute_quantity(
+                    move.product_uom_qty, move.product_id.uom_id)
+            made = self.product_id.uom_id._compute_quantity(
+                min((made_qty[p] / q for p, q in per_unit.items() if q > 0), default=0.0), procurement_uom)
         from_made = max(product_qty, -made)
         from_stock = procurement_uom.round(product_qty - from_made)
         procurements = []
@@ -329,16 +341,43 @@ class SaleOrderLine(models.Model):
         return procurements
 
     def _mto_check_can_make(self):
-        """A make-to-order line needs a way to get the goods: a bill of materials or a vendor."""
-        for line in self.filtered(lambda sol: sol.mto_strategy in MTO_STRATEGIES
-                                  and (sol.mto_routing_rule_id or sol.mto_strategy_manual)):
+        """A make-to-order line needs a way to get the goods: a bill of materials or a vendor;
+        for a kit (delivered as its components, each made or bought for the line), each of its
+        components does."""
+        lines = self.filtered(lambda sol: sol.mto_strategy in MTO_STRATEGIES
+                              and (sol.mto_routing_rule_id or sol.mto_strategy_manual))
+        kits = lines._mto_kit_boms()
+        for line in lines:
             product = line.product_id
+            kit = kits.get(line)
+            if kit:
+                exploded = kit.explode(product, 1.0)[1]
+                components = self.env["product.product"].union(*(bom_line.product_id for bom_line, _data in exploded))
+                for component in components:
+                    if component.type == "consu" and not component.bom_ids.filtered(lambda b: b.type == "normal") \
+                            and not component.seller_ids:
+                        raise UserError(self.env._(
+                            "%(product)s is to be made to order (order %(order)s): its component %(component)s "
+                            "has neither a bill of materials nor a vendor. Add one, or change the routing rule.",
+                            product=product.display_name, order=line.order_id.name,
+                            component=component.display_name))
+                continue
             if not product.bom_ids.filtered(lambda b: b.type == "normal") \
                     and not product.seller_ids:
                 raise UserError(self.env._(
                     "%(product)s is to be made to order (order %(order)s) but has neither a bill "
                     "of materials nor a vendor. Add one, or change the routing rule.",
                     product=product.display_name, order=line.order_id.name))
+
+    def _mto_kit_boms(self):
+        """{line: kit (phantom BoM)} for the lines whose product Odoo delivers as a kit's
+        components (one look-up per company)."""
+        kits = {}
+        for company in self.company_id:
+            lines = self.filtered(lambda sol, c=company: sol.company_id == c)
+            found = self.env["mrp.bom"].sudo()._bom_find(lines.product_id, company_id=company.id, bom_type="phantom")
+            kits.update({line: found[line.product_id] for line in lines if found.get(line.product_id)})
+        return kits
 
     def _mto_launch_stock_then_order(self):
         """Reserve the free stock for this line and make only the rest to order.
@@ -379,10 +418,14 @@ class SaleOrderLine(models.Model):
         """
         self.ensure_one()
         location = self.warehouse_id.lot_stock_id
+        products = self.product_id
+        kit = self._mto_kit_boms().get(self)
+        if kit:  # a kit's free quantity is the complete kits its components in stock make
+            products |= products.union(*(bom_line.product_id for bom_line, _d in kit.explode(self.product_id, 1.0)[1]))
         self.env.cr.execute(
-            "SELECT id FROM stock_quant WHERE product_id = %s AND location_id IN "
+            "SELECT id FROM stock_quant WHERE product_id IN %s AND location_id IN "
             "(SELECT id FROM stock_location WHERE parent_path LIKE %s) ORDER BY id FOR UPDATE",
-            [self.product_id.id, location.parent_path + "%"])
+            [tuple(products.ids), location.parent_path + "%"])
         return self.product_id.with_context(location=location.id).free_qty
 
     # ------------------------------------------------------------ propagation
@@ -391,6 +434,23 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         return self.mto_production_ids.filtered(
             lambda p: p.product_id == self.product_id and p.state != "cancel")
+
+    def _mto_delivered_quantities(self, qty):
+        """{product: quantity (its unit)} the line delivers for `qty` of its product (its unit):
+        the product itself, or a kit's components (as Odoo explodes the kit's delivery); and
+        the line's manufacturing orders that make them for the delivery (not sub-assemblies)."""
+        self.ensure_one()
+        kit = self._mto_kit_boms().get(self)
+        if not kit:
+            return {self.product_id: qty}, self._mto_top_productions()
+        runs = self.product_id.uom_id._compute_quantity(qty, kit.product_uom_id, round=False) / kit.product_qty
+        quantities = defaultdict(float)
+        for bom_line, data in kit.explode(self.product_id, runs)[1]:
+            quantities[bom_line.product_id] += bom_line.product_uom_id._compute_quantity(
+                data["qty"], bom_line.product_id.uom_id, round=False)
+        productions = self.mto_production_ids.filtered(lambda p: p.state != "cancel")
+        return dict(quantities), productions.filtered(
+            lambda p: p.product_id in quantities and not p._get_sources() & productions)
 
     def _mto_propagate_quantity(self, previous):
         for line in self:
@@ -401,7 +461,7 @@ class SaleOrderLine(models.Model):
             if line.product_uom_id.compare(new, old) > 0:
                 line._mto_log(self.env._(
                     "Quantity increased from %(old)s to %(new)s: production follows.",
-                    old=old, new=new), line._mto_top_productions())
+                    old=old, new=new), line._mto_delivered_quantities(0.0)[1])
                 # its work is booked again for the new quantity (change.production.qty): the
                 # forecast says whether the date holds
                 line._mto_enqueue_repromise(self.env._(
@@ -414,29 +474,35 @@ class SaleOrderLine(models.Model):
     def _mto_decrease(self, old, new):
         """Shrink the not-started production of the line; flag what is already started."""
         self.ensure_one()
-        to_remove = self.product_uom_id._compute_quantity(old - new, self.product_id.uom_id)
+        to_remove, productions = self._mto_delivered_quantities(
+            self.product_uom_id._compute_quantity(old - new, self.product_id.uom_id))
+        kit = self.product_id not in to_remove
         purchases = self.env["purchase.order.line"]._mto_draft_lines(self)
+        if kit:
+            # a kit's components bought for its delivery: Odoo lowered their purchase with it
+            purchases = purchases.filtered(lambda pol: not pol.move_dest_ids.sale_line_id & self)
         purchased = {pol: pol.product_qty for pol in purchases}
-        productions = self._mto_top_productions().sorted("id", reverse=True)
+        productions = productions.sorted("id", reverse=True)
         made_before = self._mto_made_qty(productions)
         touched = self.env["mrp.production"]
         for production in productions:
-            if self.product_id.uom_id.compare(to_remove, 0) <= 0:
-                break
+            uom = production.product_id.uom_id
+            if uom.compare(to_remove[production.product_id], 0) <= 0:
+                continue
             if not production._mto_is_started():
-                qty = production.product_uom_id._compute_quantity(
-                    production.product_qty, self.product_id.uom_id)
-                removed = min(qty, to_remove)
+                qty = production.product_uom_id._compute_quantity(production.product_qty, uom)
+                removed = min(qty, to_remove[production.product_id])
                 production._mto_set_quantity(qty - removed)
-                to_remove -= removed
+                to_remove[production.product_id] -= removed
                 touched |= production
-        started = productions.filtered(lambda p: p._mto_is_started())
-        if self.product_id.uom_id.compare(to_remove, 0) > 0 and started:
+        started = productions.filtered(
+            lambda p: p._mto_is_started() and p.product_id.uom_id.compare(to_remove[p.product_id], 0) > 0)
+        if started:
             started._mto_exception_activity(self.env._(
                 "Order %(order)s: quantity of %(product)s reduced from %(old)s to %(new)s, but "
                 "this production has started. Decide what to do with the extra quantity.",
                 order=self.order_id.name, product=self.product_id.display_name, old=old, new=new))
-        if self.mto_strategy == "stock_then_order":
+        if self.mto_strategy == "stock_then_order" or kit:
             # the purchases were made for the part made to order, not for the whole line
             made_after = self._mto_made_qty(productions)
             factor = made_after / made_before if made_before else 0.0
@@ -482,9 +548,8 @@ class SaleOrderLine(models.Model):
                 product=self.product_id.display_name, goods=", ".join(released)))
 
     def _mto_made_qty(self, productions):
-        """How much of the line's product `productions` make (product unit; cancelled: none)."""
-        uom = self.product_id.uom_id
-        return sum(p.product_uom_id._compute_quantity(p.product_qty, uom)
+        """How much `productions` make (product unit; cancelled: none)."""
+        return sum(p.product_uom_id._compute_quantity(p.product_qty, p.product_id.uom_id)
                    for p in productions if p.state != "cancel")
 
     def _mto_cancel_production(self):

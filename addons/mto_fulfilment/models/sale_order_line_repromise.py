@@ -21,13 +21,15 @@ class SaleOrderLine(models.Model):
 
     @api.model
     def _mto_lines_for_products(self, products):
-        """Open promised lines that need `products`: ordered, or consumed by their production."""
+        """Open promised lines that need `products`: ordered, delivered as a kit's components, or
+        consumed by their production."""
         if not products:
             return self.browse()
         moves = self.env["stock.move"].sudo()._read_group(
             [("product_id", "in", products.ids), ("state", "not in", ("done", "cancel")),
-             ("mto_sale_line_id", "!=", False)], ["mto_sale_line_id"])
-        candidates = self.browse([line.id for (line,) in moves])
+             "|", ("mto_sale_line_id", "!=", False), ("sale_line_id", "!=", False)],
+            ["mto_sale_line_id", "sale_line_id"])
+        candidates = self.browse([line.id for pair in moves for line in pair if line])
         return self.sudo().search(self._mto_open_promised_domain() + [
             "|", ("product_id", "in", products.ids), ("id", "in", candidates.ids)])
 

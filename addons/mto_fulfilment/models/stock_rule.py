@@ -15,7 +15,28 @@ class StockRule(models.Model):
             product_id, product_qty, product_uom, location_dest_id, name, origin, company_id, values)
         if values.get("mto_sale_line_id"):
             move_values["mto_sale_line_id"] = values["mto_sale_line_id"]
+            routes = self._mto_kit_component_routes(product_id, values)
+            if routes:
+                move_values["route_ids"] = [Command.set(routes.ids)]
         return move_values
+
+    def _mto_kit_component_routes(self, product, values):
+        """The routes that make or buy a kit's component for the line ordering the kit to order.
+
+        Odoo delivers a kit as its components, each procured with the line's routes (those that
+        make or buy the kit itself, which is neither made nor bought): each component's delivery
+        instead gets the routes the line's strategy gives the component itself (`_mto_routes_for`:
+        made when it has a bill of materials, else bought), for its own make-to-order supply.
+        Empty for anything but the part of such a line made to order (not the part of a
+        stock-then-order line taken from stock).
+        """
+        line = self.env["sale.order.line"].browse(values["mto_sale_line_id"])
+        if values.get("sale_line_id") != line.id or product == line.product_id:
+            return self.env["stock.route"]
+        if line.mto_strategy == "stock_then_order" and \
+                line.warehouse_id.mto_pull_id.route_id not in (values.get("route_ids") or self.env["stock.route"]):
+            return self.env["stock.route"]
+        return line.warehouse_id._mto_routes_for("make_to_order", product)
 
     def _prepare_mo_vals(self, product_id, product_qty, product_uom, location_dest_id, name, origin,
                          company_id, values, bom):

@@ -45,6 +45,7 @@ from .reliability import per_purchase_percentile, percentile_days, production_bu
 from .results import (
     MAKE_TO_ORDER,
     MAKE_TO_STOCK,
+    STOCK_THEN_ORDER,
     STRATEGIES,
     Allocation,
     Booking,
@@ -181,11 +182,91 @@ class Planner:
 
     def _serve(self, line: LineRequest) -> _Part:
         not_before = max(self.now, line.earliest_start or self.now)
+        if line.product_id in self.snapshot.kits:
+            return self._serve_kit(line, not_before)
         if line.strategy == MAKE_TO_ORDER:
             return self._to_order(line.product_id, line.quantity, not_before)
         if line.strategy == MAKE_TO_STOCK:
             return self._make_to_stock(line.product_id, line.quantity, not_before)
         return self._stock_then_order(line.product_id, line.quantity, not_before)
+
+    def _serve_kit(self, line: LineRequest, not_before: datetime) -> _Part:
+        """A kit is delivered as its components (Odoo explodes its delivery), each served by the
+        line's strategy; the last one ready sets the date and the explanation.
+
+        Stock then order splits whole kits, as confirmation does (Odoo's free quantity of a kit:
+        the complete kits its components in stock make): those from stock, the components of the
+        rest to order. A forecast counts the components the line already holds (made or bought
+        for it) first, as it counts the goods of a line made to order.
+        """
+        kit = self._product(line.product_id)
+        needs = [(c.product_id, c.qty * line.quantity) for c in self.snapshot.kits[line.product_id]]
+        needs = [(product_id, qty) for product_id, qty in needs if qty > EPS]
+        if not needs:
+            raise PlanningError(
+                _("%(kit)s is a kit without components.") % {"kit": kit.name}
+            )
+        for product_id, _qty in needs:
+            self._product(product_id)
+        strategy, split = line.strategy, None
+        stock_kits = 0.0
+        if strategy == STOCK_THEN_ORDER:
+            stock_kits = min(line.quantity, self._kits_in_stock(needs, line.quantity))
+            strategy = MAKE_TO_ORDER
+            if stock_kits > EPS and line.quantity - stock_kits > EPS:
+                split = _("%(stock)s from stock, %(rest)s to order") % {
+                    "stock": qty_text(stock_kits),
+                    "rest": qty_text(line.quantity - stock_kits),
+                }
+        rests = []
+        for product_id, qty in needs:
+            from_stock = qty * stock_kits / line.quantity
+            if from_stock > EPS:
+                self._take(product_id, from_stock, self.now, (product_id,))
+            rest = qty - from_stock
+            if strategy != MAKE_TO_STOCK:
+                # what the line delivers first, before its productions take it as components
+                rest -= self._take_own(product_id, rest, (product_id,))
+            rests.append((product_id, rest))
+        parts = []
+        for product_id, rest in rests:
+            if rest <= EPS:
+                parts.append((product_id, self._from_stock_part(product_id, self.now, not_before)))
+            elif strategy == MAKE_TO_ORDER:
+                parts.append((product_id, self._to_order(product_id, rest, not_before)))
+            else:
+                parts.append((product_id, self._make_to_stock(product_id, rest, not_before)))
+        last_id, last = max(parts, key=lambda p: (p[1].ship_ready, p[1].goods_ready))
+        head = _("kit %(kit)s: %(component)s is its last component") % {
+            "kit": kit.name,
+            "component": product_name(self.snapshot, last_id),
+        }
+        return _Part(
+            max(p.material_ready for _pid, p in parts),
+            max(p.goods_ready for _pid, p in parts),
+            last.ship_ready,
+            last.bottleneck,
+            [head, *([split] if split else []), *last.fragments],
+        )
+
+    def _kits_in_stock(self, needs: list[tuple[int, float]], quantity: float) -> float:
+        """Complete kits the components usable now make (whole kits, as Odoo counts a kit's
+        free quantity: the scarcest component decides)."""
+        per_kit: dict[int, float] = {}
+        for product_id, qty in needs:
+            per_kit[product_id] = per_kit.get(product_id, 0.0) + qty / quantity
+        kits = min(max(0.0, self._ledger.atp(pid, self.now)) / each for pid, each in per_kit.items())
+        return float(math.floor(kits + EPS))
+
+    def _take_own(self, product_id: int, qty: float, path: tuple) -> float:
+        """Take up to `qty` from the line's own order stock (a forecast's); returns what it took."""
+        own = min(qty, self._own.get(product_id, 0.0))
+        if own <= EPS:
+            return 0.0
+        self._own[product_id] -= own
+        self._journal.record(lambda: self._own.__setitem__(product_id, self._own[product_id] + own))
+        self._record_allocation(Allocation(product_id, own, self.now, "stock", path))
+        return own
 
     def _order_vendor_buffers(self) -> dict[int, Product]:
         """The products the line just planned buys, with their vendor buffer raised so that all
@@ -312,11 +393,8 @@ class Planner:
         of stock/supply and replenishing it."""
         self._product(product_id)
         path = (*parent_path, product_id)
-        own = min(qty, self._own.get(product_id, 0.0))
+        own = self._take_own(product_id, qty, path)
         if own > EPS:
-            self._own[product_id] -= own
-            self._journal.record(lambda: self._own.__setitem__(product_id, self._own[product_id] + own))
-            self._record_allocation(Allocation(product_id, own, self.now, "stock", path))
             qty -= own
             if qty <= EPS:
                 return Sourcing(product_id, own, self.now, "stock")

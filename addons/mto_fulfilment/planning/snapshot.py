@@ -114,6 +114,11 @@ class Snapshot:
     ``order_vendor_percentile``: when set, the vendor buffers hold per order: a line that buys
     several components counts on each vendor at the percentile that brings all of them in time in
     this share of orders (``reliability.per_purchase_percentile``); 0: per receipt.
+    ``kits``: products sold as kits (Odoo's phantom BoM), with their components per unit of the kit
+    (nested kits flattened): a kit is never made, bought or stocked itself, Odoo delivers its
+    components, so an order line of one is served as its components. A kit *inside* a bill of
+    materials needs no entry: its parent's ``Bom`` already holds its components and operations,
+    as Odoo puts them on the parent's manufacturing order.
     """
 
     now: datetime
@@ -133,6 +138,7 @@ class Snapshot:
     horizon_days: int = 700
     order_vendor_percentile: float = 0.0
     tz: str = "UTC"
+    kits: dict[int, list[BomLine]] = field(default_factory=dict)
 
 
 @dataclass
