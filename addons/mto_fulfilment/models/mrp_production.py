@@ -58,7 +58,9 @@ class MrpProduction(models.Model):
         values = super()._get_move_finished_values(
             product_id, product_uom_qty, product_uom, operation_id=operation_id,
             byproduct_id=byproduct_id, cost_share=cost_share)
-        values["mto_sale_line_id"] = self.mto_sale_line_id.id
+        if not byproduct_id and product_id == self.product_id.id:
+            # only what the order needs is order stock: by-products are free stock
+            values["mto_sale_line_id"] = self.mto_sale_line_id.id
         return values
 
     # ------------------------------------------------------------ propagation

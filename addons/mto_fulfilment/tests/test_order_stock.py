@@ -309,3 +309,25 @@ class TestOrderStock(MtoCommon):
         receipt.move_ids.picked = True
         receipt.button_validate()
         self.assertEqual(self.pegged(line, self.steel), 2, "received steel is the order's stock")
+    def test_byproducts_are_free_stock(self):
+        """Only what the MO is for is order stock: its by-products go to free stock at once."""
+        offcut = self.env["product.product"].create({"name": "Offcut", "type": "consu", "is_storable": True})
+        self.env["mrp.bom.byproduct"].create({
+            "bom_id": self.bom_machine.id, "product_id": offcut.id, "product_qty": 1, "cost_share": 10})
+        order = self.make_order([(self.machine, 2)])
+        production = order.order_line._mto_top_productions()
+        byproduct_move = production.move_byproduct_ids
+        self.assertEqual(byproduct_move.product_uom_qty, 2)
+        self.assertFalse(byproduct_move.mto_sale_line_id)
+        self.assertEqual(production.move_finished_ids.filtered(
+            lambda m: m.product_id == self.machine).mto_sale_line_id, order.order_line)
+        self.build(order)
+        self.assertEqual(self.pegged(order.order_line), 2, "the machines are the order's")
+        self.assertEqual(self.pegged(order.order_line, offcut), 0)
+        offcut = offcut.with_context(warehouse_id=self.warehouse.id)
+        self.assertEqual(offcut.qty_available, 2)
+        self.assertEqual(offcut.free_qty, 2, "the offcuts are anybody's")
+        # another order's delivery can take them
+        other = self.make_order([(offcut, 2)], partner=self.other_customer)
+        other.picking_ids.action_assign()
+        self.assertEqual(other.picking_ids.move_ids.quantity, 2)
