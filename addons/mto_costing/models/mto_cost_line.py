@@ -6,6 +6,8 @@ CATEGORIES = [
     ("purchase", "Purchase / subcontracting"),
     ("overhead", "Overhead"),
     ("scrap", "Scrap"),
+    ("byproduct", "By-products (credit)"),
+    ("returns", "Customer returns (credit)"),
 ]
 KINDS = [("planned", "Planned"), ("actual", "Actual")]
 COST_GROUPS = "mrp.group_mrp_manager,account.group_account_user,account.group_account_manager"
@@ -43,7 +45,8 @@ class MtoCostLine(models.Model):
     amount = fields.Monetary(readonly=True)
     quantity = fields.Float(
         readonly=True, digits="Product Unit",
-        help="Material/purchase/scrap: quantity of goods (summed over products); labour: minutes.")
+        help="Material/purchase/scrap: quantity of goods (summed over products); by-products and "
+        "customer returns: quantity that came out or back (their value is credited); labour: minutes.")
     planned_amount = fields.Monetary("Planned cost", compute="_compute_split", store=True)
     actual_amount = fields.Monetary("Actual cost", compute="_compute_split", store=True)
     variance_amount = fields.Monetary(
@@ -89,7 +92,7 @@ class MtoCostLine(models.Model):
                 data = detail[str(center.id)]
                 rows.append((center.display_name, data["minutes"], self.env._("min"), data["rate"],
                              data.get("cost", data["minutes"] / 60.0 * data["rate"])))
-        elif self.category in ("material", "purchase", "scrap"):
+        elif self.category in ("material", "purchase", "scrap", "byproduct", "returns"):
             products = self.env["product.product"].browse(int(k) for k in detail if k.isdigit())
             for product in products:
                 data = detail[str(product.id)]

@@ -7,6 +7,8 @@ from odoo.tools import float_round
 from .mto_cost_line import COST_GROUPS
 
 MAX_BOM_DEPTH = 20
+# overhead is absorbed by the net production cost: material and labour less the by-products' share
+OVERHEAD_BASE = ("material", "labour", "byproduct")
 
 
 def _product_variances(planned, actual):
@@ -143,9 +145,14 @@ class SaleOrderLine(models.Model):
         """{line: {category: {amount, quantity, detail}}}: multi-level BoM explosion, nothing written.
 
         All lines are exploded level by level together, so BoMs are searched once per level.
+        By-products with a cost share take that share of their BoM level's cost (sub-levels
+        included, net of their own by-products), as Odoo values them: each exploded item carries
+        the fractions of its cost credited to the by-products of the levels above it.
         """
         explosion = {line: {"material": defaultdict(float), "purchase": defaultdict(float),
-                            "labour": defaultdict(float), "stock": defaultdict(float)} for line in self}
+                            "labour": defaultdict(float), "stock": defaultdict(float),
+                            "byproduct": defaultdict(lambda: defaultdict(float)),
+                            "byproduct_qty": defaultdict(float)} for line in self}
         todo = []
         for line in self:
             product = line.product_id
@@ -158,7 +165,7 @@ class SaleOrderLine(models.Model):
                 explosion[line]["stock"][product] += from_stock
                 qty -= from_stock
             if product.uom_id.compare(qty, 0) > 0:
-                todo.append((line, product, qty, 0))
+                todo.append((line, product, qty, 0, {}))
         boms = {}
         while todo:
             for company in {line.company_id for line, *_rest in todo}:
@@ -169,27 +176,55 @@ class SaleOrderLine(models.Model):
                     bom = found.get(product)
                     boms[product, company] = bom if bom and bom.type in ("normal", "phantom") else None
             next_todo = []
-            for line, product, qty, depth in todo:
+            for line, product, qty, depth, shares in todo:
                 bom = boms[product, line.company_id]
+                credited = explosion[line]["byproduct"]
                 if not bom or depth >= MAX_BOM_DEPTH:
                     explosion[line]["purchase" if depth == 0 else "material"][product] += qty
+                    for byproduct, share in shares.items():
+                        credited[byproduct][product] += qty * share
                     continue
                 bom_qty = product.uom_id._compute_quantity(qty, bom.product_uom_id, round=False)
                 factor = bom_qty / (bom.product_qty or 1.0)
+                if bom.type == "normal":
+                    shares = self._mto_byproduct_shares(explosion[line], bom, product, factor, shares)
                 for operation in bom.operation_ids:
                     if operation._skip_operation_line(product):
                         continue
-                    explosion[line]["labour"][operation.workcenter_id] += self._mto_operation_minutes(
-                        operation, product, bom, bom_qty)
+                    minutes = self._mto_operation_minutes(operation, product, bom, bom_qty)
+                    explosion[line]["labour"][operation.workcenter_id] += minutes
+                    for byproduct, share in shares.items():
+                        credited[byproduct][operation.workcenter_id] += minutes * share
                 for bom_line in bom.bom_line_ids:
                     if bom_line._skip_bom_line(product):
                         continue
                     component = bom_line.product_id
                     comp_qty = bom_line.product_uom_id._compute_quantity(
                         bom_line.product_qty * factor, component.uom_id, round=False)
-                    next_todo.append((line, component, comp_qty, depth + 1))
+                    next_todo.append((line, component, comp_qty, depth + 1, shares))
             todo = next_todo
         return {line: line._mto_price_plan(explosion[line]) for line in self}
+
+    @api.model
+    def _mto_byproduct_shares(self, exploded, bom, product, factor, shares):
+        """Fractions of the cost of this BoM level's items credited to by-products: its own
+        by-products take their cost share, those of the levels above get their share of the rest.
+        Also adds the level's by-product quantities to `exploded`."""
+        own = {}
+        for byproduct in bom.byproduct_ids:
+            if byproduct._skip_byproduct_line(product):
+                continue
+            exploded["byproduct_qty"][byproduct.product_id] += byproduct.product_uom_id._compute_quantity(
+                byproduct.product_qty * factor, byproduct.product_id.uom_id, round=False)
+            if byproduct.cost_share:
+                own[byproduct.product_id] = own.get(byproduct.product_id, 0.0) + byproduct.cost_share / 100.0
+        if not own:
+            return shares
+        keep = 1.0 - sum(own.values())
+        result = {p: share * keep for p, share in shares.items()}
+        for byproduct, share in own.items():
+            result[byproduct] = result.get(byproduct, 0.0) + share
+        return result
 
     @api.model
     def _mto_operation_minutes(self, operation, product, bom, qty):
@@ -239,9 +274,21 @@ class SaleOrderLine(models.Model):
         if labour:
             plan["labour"] = {"amount": currency.round(sum(d["cost"] for d in labour.values())),
                               "quantity": sum(d["minutes"] for d in labour.values()), "detail": labour}
+        byproducts = {}
+        for byproduct, credited in exploded["byproduct"].items():
+            # the credit is priced like the material and labour it is a share of
+            value = sum(amount * (labour[str(key.id)]["rate"] / 60.0 if key._name == "mrp.workcenter"
+                                  else material[str(key.id)]["price"])
+                        for key, amount in credited.items())
+            qty = exploded["byproduct_qty"].get(byproduct, 0.0)
+            byproducts[str(byproduct.id)] = {"qty": qty, "value": -value, "price": value / qty if qty else 0.0}
+        if byproducts:
+            plan["byproduct"] = {
+                "amount": currency.round(sum(d["value"] for d in byproducts.values())),
+                "quantity": sum(d["qty"] for d in byproducts.values()), "detail": byproducts}
         rate = company.mto_overhead_rate
         if rate:
-            base = sum(plan[c]["amount"] for c in ("material", "labour") if c in plan)
+            base = sum(plan[c]["amount"] for c in OVERHEAD_BASE if c in plan)
             plan["overhead"] = {"amount": currency.round(base * rate / 100.0), "quantity": 0.0,
                                 "detail": {"rate": rate, "base": base}}
         return plan
@@ -264,6 +311,11 @@ class SaleOrderLine(models.Model):
         po_lines = env["purchase.order.line"].search([
             ("mto_sale_line_id", "in", lines.ids), ("order_id.state", "=", "purchase")])
         receipts = env["stock.move"].search([("purchase_line_id", "in", po_lines.ids), ("state", "=", "done")])
+        # customer returns of the lines' goods, and re-deliveries of those returns (return of return)
+        returns = env["stock.move"].search([
+            ("sale_line_id", "in", lines.ids), ("state", "=", "done"),
+            "|", ("location_id.usage", "=", "customer"),
+            ("origin_returned_move_id.location_id.usage", "=", "customer")])
         rows = env["mto.cost.line"].search([("sale_line_id", "in", lines.ids)])
         productions.workorder_ids.time_ids.fetch(["date_start", "date_end", "duration"])
 
@@ -273,6 +325,7 @@ class SaleOrderLine(models.Model):
             moves_by_production[move.raw_material_production_id or move.production_id] |= move
         po_by_line = po_lines.grouped("mto_sale_line_id")
         receipts_by_pol = receipts.grouped("purchase_line_id")
+        returns_by_line = returns.grouped("sale_line_id")
         rows_by_key = {(r.sale_line_id, r.category, r.kind): r for r in rows}
 
         to_create = []
@@ -282,7 +335,8 @@ class SaleOrderLine(models.Model):
             prods = productions_by_line.get(line, env["mrp.production"])
             line_moves = env["stock.move"].union(*(moves_by_production[p] for p in prods))
             actual = line._mto_actual_breakdown(
-                prods, line_moves, po_by_line.get(line, env["purchase.order.line"]), receipts_by_pol, rows_by_key)
+                prods, line_moves, po_by_line.get(line, env["purchase.order.line"]), receipts_by_pol, rows_by_key,
+                returns=returns_by_line.get(line, env["stock.move"]))
             planned = {c: rows_by_key.get((line, c, "planned")) for c in dict(env["mto.cost.line"]._fields[
                 "category"].selection)}
             categories = {c for c, r in planned.items() if r} | set(actual)
@@ -315,14 +369,19 @@ class SaleOrderLine(models.Model):
             return abs(move.value)
         return qty * move.product_id.with_company(self.company_id).standard_price
 
-    def _mto_actual_breakdown(self, productions, moves, po_lines, receipts_by_pol, rows_by_key):
-        """{category: {amount, quantity, detail}} of what the line really cost."""
+    def _mto_actual_breakdown(self, productions, moves, po_lines, receipts_by_pol, rows_by_key, returns=None):
+        """{category: {amount, quantity, detail}} of what the line really cost.
+
+        By-products with a cost share and customer returns leave the order's cost at the value
+        they entered stock with (negative "byproduct" and "returns" categories).
+        """
         self.ensure_one()
         company = self.company_id
         currency = company.currency_id
         consumed = defaultdict(lambda: [0.0, 0.0])  # product -> [qty, value]
         made = defaultdict(float)
         scrap = defaultdict(lambda: [0.0, 0.0])
+        byproducts = defaultdict(lambda: [0.0, 0.0])
         for move in moves:
             qty = move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id, round=False)
             value = self._mto_move_value(move, qty)
@@ -332,8 +391,19 @@ class SaleOrderLine(models.Model):
             elif move.raw_material_production_id:
                 consumed[move.product_id][0] += qty
                 consumed[move.product_id][1] += value
+            elif move.production_id and move.product_id != move.production_id.product_id:
+                if move.cost_share:
+                    byproducts[move.product_id][0] += qty
+                    byproducts[move.product_id][1] += value
             elif move.production_id:
                 made[move.product_id] += qty
+        returned = defaultdict(lambda: [0.0, 0.0])
+        for move in returns or ():
+            qty = move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id, round=False)
+            # a return of the customer's return (re-delivered to the order) counts again
+            sign = 1 if move.location_usage == "customer" else -1
+            returned[move.product_id][0] += sign * qty
+            returned[move.product_id][1] += sign * self._mto_move_value(move, qty)
         material = {}
         for product, (qty, value) in consumed.items():
             # a sub-assembly made by another MO of the line is internal: its components and labour
@@ -401,14 +471,19 @@ class SaleOrderLine(models.Model):
         if labour:
             result["labour"] = {"amount": currency.round(sum(d["cost"] for d in labour.values())),
                                 "quantity": sum(d["minutes"] for d in labour.values()), "detail": labour}
-        if scrap:
-            detail = {str(p.id): {"qty": q, "value": v, "price": v / q if q else 0.0} for p, (q, v) in scrap.items()}
-            result["scrap"] = {"amount": currency.round(sum(v for _q, v in scrap.values())),
-                               "quantity": sum(q for q, _v in scrap.values()), "detail": detail}
+        # credits are negative: quantities are what came out (by-products) or back (returns)
+        for category, entries, sign in (("scrap", scrap, 1), ("byproduct", byproducts, -1),
+                                        ("returns", returned, -1)):
+            entries = {p: (q, v) for p, (q, v) in entries.items() if p.uom_id.compare(q, 0) or currency.round(v)}
+            if entries:
+                detail = {str(p.id): {"qty": q, "value": sign * v, "price": abs(v / q) if q else 0.0}
+                          for p, (q, v) in entries.items()}
+                result[category] = {"amount": currency.round(sum(d["value"] for d in detail.values())),
+                                    "quantity": sum(d["qty"] for d in detail.values()), "detail": detail}
         planned_overhead = rows_by_key.get((self, "overhead", "planned"))
         rate = (planned_overhead.detail or {}).get("rate") if planned_overhead else company.mto_overhead_rate
         if rate:
-            base = sum(result[c]["amount"] for c in ("material", "labour") if c in result)
+            base = sum(result[c]["amount"] for c in OVERHEAD_BASE if c in result)
             result["overhead"] = {"amount": currency.round(base * rate / 100.0), "quantity": 0.0,
                                   "detail": {"rate": rate, "base": base}}
         return result

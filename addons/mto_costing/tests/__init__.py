@@ -4,3 +4,5 @@ from . import test_actual_cost
 from . import test_margin_security_report
 from . import test_genealogy
 from . import test_ui_tour
+from . import test_byproduct_cost
+from . import test_customer_returns
