@@ -172,6 +172,38 @@ class MrpProduction(models.Model):
                 production._mto_write_booked_dates(
                     booked_start if started else min(leaves.mapped("date_from")), max(leaves.mapped("date_to")))
 
+    def _split_productions(self, amounts=False, cancel_remaining_qty=False, set_consumed_qty=False):
+        """Book the work of the backorders split off order-linked productions (backorder wizard,
+        split wizard): Odoo creates their work orders unplanned, and work without a booked slot
+        is capacity a promise would hand to the next quotation."""
+        productions = super()._split_productions(
+            amounts=amounts, cancel_remaining_qty=cancel_remaining_qty, set_consumed_qty=set_consumed_qty)
+        (productions - self).filtered("mto_sale_line_id")._mto_book_split()
+        return productions
+
+    def _mto_book_split(self):
+        """Book these new backorders' work orders not started in Odoo's first free slots from now
+        (`mrp.workorder._mto_plan_from`, in operation sequence, after their predecessors), and
+        their start and finish with them: the finish is the one the reliability buffer measures
+        them against. The booking is the plant's side of the split: the operator recording the
+        production need not be a planner. It takes free time only, so nobody else's promise moves."""
+        now = fields.Datetime.now()
+        for production in self.sudo().with_context(mto_booking=True):
+            if production.state != "confirmed":
+                continue
+            todo = production.workorder_ids.filtered(
+                lambda w: w.state in ("ready", "blocked") and not w.leave_id and not w.time_ids).sorted(
+                lambda w: (w.operation_id.sequence, w.id))
+            for workorder in todo:
+                if not workorder.leave_id:  # a predecessor's booking may have booked it already
+                    workorder._mto_plan_from(now)
+            leaves = production.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel")).leave_id
+            if leaves:
+                finish = max(leaves.mapped("date_to"))
+                production.with_context(force_date=True).write({
+                    "date_start": min(leaves.mapped("date_from")), "date_finished": finish,
+                    "mto_date_planned_finished": finish})
+
     def _mto_write_booked_dates(self, date_start, date_finished):
         """Write this re-planned order's booked start and finish, only what changed: a
         production's dates are written through to its moves, and every move date written

@@ -192,16 +192,21 @@ class MtoPromise(models.AbstractModel):
 
     # ------------------------------------------------------------- planning
     @api.model
-    def _plan(self, requests, warehouse, now, exclude_sale_lines=None, lock=False):
+    def _plan(self, requests, warehouse, now, exclude_sale_lines=None, lock=False, taken=None):
         """Run the planner for `requests` (dicts with key, product, qty, strategy, start).
 
         Returns {key: planning.LineResult}. Raises UserError with the planner's message. With
         `lock`, the work centers involved are row-locked before their load is read, so that two
-        confirmations cannot book the same slot.
+        confirmations cannot book the same slot. `taken` ({workcenter id: [(start, end)]}): slots
+        already counted on by the plan of the same order's lines of another warehouse, booked too.
         """
         snapshot = self._load_snapshot(
             self.env["product.product"].union(*[r["product"] for r in requests]), warehouse, now,
             exclude_sale_lines=exclude_sale_lines, lock=lock)
+        for wc_id, intervals in (taken or {}).items():
+            if wc_id in snapshot.workcenters and intervals:
+                workcenter = snapshot.workcenters[wc_id]
+                workcenter.booked = [*workcenter.booked, *intervals]
         planner = Planner(snapshot)
         results = {}
         with self._planning_translation():
@@ -865,23 +870,33 @@ class MtoPromise(models.AbstractModel):
         (its whole slot may have passed), started late (Odoo shortens the slot to start now), or
         runs longer than booked. Its expected duration less the time worked (`_worked_minutes`),
         less the working time its slot still has, is queued after the slot; in booking order.
+
+        An order's production whose work order has no booked slot at all (unplanned by hand, a
+        booking Odoo dropped, a backorder split off before its work was booked) still has all of
+        it to do, for a customer who waits: it is queued from now, in the same query. A plain
+        production nobody planned is not: it is the planner's backlog (replenishment confirmed
+        ahead of need, often by reorder rules), which Odoo's own planning ignores too until it
+        is planned; counted from now it would go ahead of every customer order, and promises
+        would disagree with the slots the planner then gets. Once planned, its slots count.
         """
         workorders = self.env["mrp.workorder"].sudo().search([
             ("workcenter_id", "in", workcenters.ids), ("state", "not in", ("done", "cancel")),
             ("production_id.state", "in", ("confirmed", "progress", "to_close")),
-            ("leave_id.date_from", "<=", now)])
+            "|", ("leave_id.date_from", "<=", now),
+            "&", ("leave_id", "=", False), ("production_id.mto_sale_line_id", "!=", False)])
         worked = self._worked_minutes(workorders, now)
         result = []
-        for workorder in workorders.sorted(lambda w: (w.leave_id.date_to, w.id)):
+        for workorder in workorders.sorted(lambda w: (w.leave_id.date_to or now, w.id)):
             # without time logs, a typed-in duration (Odoo's is not reliable while a timer runs)
             done = worked.get(workorder.id, max(workorder.duration, 0.0) if workorder.state != "progress" else 0.0)
             left = (workorder.duration_expected or 0.0) - done
             wc_id = workorder.workcenter_id.id
             leave = workorder.leave_id
-            if leave.date_to > now:
+            if leave and leave.date_to > now:
                 left -= working_minutes(working[wc_id], [(max(now, leave.date_from), leave.date_to)])
             if left > 0.5:
-                result.append((wc_id, left, max(now, leave.date_to), workorder.production_id.mto_sale_line_id.id))
+                result.append((wc_id, left, max(now, leave.date_to or now),
+                               workorder.production_id.mto_sale_line_id.id))
         return result
 
     # ------------------------------------------------------------- booking

@@ -1,5 +1,6 @@
 import logging
 import threading
+from collections import defaultdict
 
 import psycopg2
 from markupsafe import Markup
@@ -126,17 +127,33 @@ class SaleOrder(models.Model):
             lambda sol: not sol.display_type and sol.product_id.type == "consu" and sol.product_uom_qty > 0)
 
     def _mto_compute_promise(self, lock=False):
-        """{sale line: planning.LineResult} for the order's goods lines, nothing written."""
+        """{sale line: planning.LineResult} for the order's goods lines, nothing written.
+
+        Each line is planned from its own warehouse (the one Odoo sets from its route, where its
+        production and delivery run: that warehouse's stock, supply and delivery lead time), one
+        plan per warehouse, as the re-promise does. Work centers are the company's: the slots a
+        plan counted on are taken for the next one, so that lines of two warehouses are not
+        promised (and booked at confirmation) in the same slot.
+        """
         self.ensure_one()
         lines = self._mto_promise_lines()
         if not lines:
             return {}
         lines.check_access("read")
-        requests = [line._mto_promise_request() for line in lines]
+        by_warehouse = {}
+        for line in lines:
+            by_warehouse.setdefault(line.warehouse_id or self.warehouse_id, []).append(line)
         now = fields.Datetime.now()
-        results = self.env["mto.promise"]._plan(
-            requests, self.warehouse_id, now, exclude_sale_lines=lines, lock=lock)
-        return {line: results[line.id] for line in lines}
+        Promise = self.env["mto.promise"]
+        results, taken = {}, defaultdict(list)
+        for warehouse, wh_lines in by_warehouse.items():
+            requests = [line._mto_promise_request() for line in wh_lines]
+            planned = Promise._plan(requests, warehouse, now, exclude_sale_lines=lines, lock=lock, taken=taken)
+            for line in wh_lines:
+                results[line] = planned[line.id]
+                for booking in results[line].bookings:
+                    taken[booking.workcenter_id].append((booking.start, booking.end))
+        return {line: results[line] for line in lines}
 
     def _mto_commitment_from(self, results):
         return self._mto_commitment_of([r.promise_date for r in results.values()])

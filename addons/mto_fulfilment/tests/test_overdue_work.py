@@ -7,7 +7,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_promise import NOW, PromiseCase
 
@@ -80,3 +80,60 @@ class TestOverdueWork(PromiseCase):
         other = self.quotation(qty=1)
         other.action_mto_promise()
         self.assertEqual(other.order_line.mto_capacity_ready_date, datetime(2026, 12, 7, 15, 0))
+
+    def test_backorder_of_an_order_is_booked_and_counted(self):
+        """Confirmed Friday 08:00, 3 Cabinets booked Fri 08:00-15:00 (360 min); 2 made by Friday
+        17:30, the backorder wizard splits off -002 for 1 (120 min). Odoo leaves its work order
+        unplanned: it is booked from now in Assembly's first free time, Monday 08:00-10:00, so a
+        quote for 1 Cabinet then gets Monday 10:00-12:00 (it got 08:00-09:00 -> 10:00 before)."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 10)
+        with freeze_time("2026-12-04 08:00:00"):
+            order = self.quotation(qty=3)
+            order.action_confirm()
+        line = order.order_line
+        production = line.mto_production_ids
+        self.assertEqual((production.workorder_ids.date_start, production.workorder_ids.date_finished),
+                         (datetime(2026, 12, 4, 8, 0), datetime(2026, 12, 4, 15, 0)))
+        with freeze_time("2026-12-04 17:30:00"):
+            production.action_assign()
+            production.qty_producing = 2
+            production._set_qty_producing(False)
+            production.move_raw_ids.picked = True
+            action = production.with_context(skip_consumption=True).button_mark_done()
+            Form(self.env["mrp.production.backorder"].with_context(**action["context"])).save().action_backorder()
+            backorder = line.mto_production_ids - production
+            self.assertEqual((backorder.product_qty, backorder.state), (1, "confirmed"))
+            workorder = backorder.workorder_ids
+            self.assertEqual(workorder.duration_expected, 120)
+            self.assertEqual((workorder.leave_id.date_from, workorder.leave_id.date_to),
+                             (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 10, 0)))
+            self.assertEqual((backorder.date_start, backorder.date_finished, backorder.mto_date_planned_finished),
+                             (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 10, 0), datetime(2026, 12, 7, 10, 0)))
+            simulated = self.env["mto.promise"].simulate([{"product_id": self.cabinet.id, "product_uom_qty": 1}])
+        self.assertEqual(simulated[0]["capacity_ready_date"], "2026-12-07 12:00:00")
+
+    @freeze_time(NOW)
+    def test_order_work_without_booked_slot_is_load(self):
+        """An order's production whose slot is gone (unplanned by hand: Monday 08:00-10:00 freed)
+        still has 120 min to do: queued from now, Monday 08:00-10:00, the next quote runs
+        10:00-12:00. A plain production nobody planned is not counted (the planner's backlog)."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 10)
+        order = self.quotation(qty=1)
+        order.action_confirm()
+        production = order.order_line.mto_production_ids
+        self.assertEqual(production.workorder_ids.leave_id.date_to, datetime(2026, 12, 7, 10, 0))
+        production.button_unplan()
+        self.assertFalse(production.workorder_ids.leave_id)
+
+        def ready():
+            return self.env["mto.promise"].simulate(
+                [{"product_id": self.cabinet.id, "product_uom_qty": 1}])[0]["capacity_ready_date"]
+
+        self.assertEqual(ready(), "2026-12-07 12:00:00")
+        plain = self.env["mrp.production"].create({"product_id": self.cabinet.id, "product_qty": 1,
+                                                   "bom_id": self.bom.id})
+        plain.action_confirm()
+        self.assertFalse(plain.is_planned)
+        self.assertEqual(ready(), "2026-12-07 12:00:00")

@@ -551,3 +551,52 @@ class TestPromise(PromiseCase):
             Promise.simulate([line] * n)
             counts.append(self.env.cr.sql_log_count - before)
         self.assertLessEqual(counts[2] - counts[0], 3, f"queries for 1/5/20 lines: {counts}")
+
+    def two_warehouse_order(self):
+        """WH2 (no panels) next to WH (8 panels): line 1 ships from WH, line 2 takes WH2's delivery
+        route, so Odoo sets its warehouse to WH2 (its production and delivery are WH2's)."""
+        self.panels_from_stock()
+        self.env["stock.quant"]._update_available_quantity(self.panel, self.warehouse.lot_stock_id, 8)
+        wh2 = self.env["stock.warehouse"].create({"name": "Second Plant", "code": "WH2"})
+        wh2.delivery_route_id.sale_selectable = True
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "picking_policy": "one",
+            "order_line": [Command.create({"product_id": self.cabinet.id, "product_uom_qty": 1}),
+                           Command.create({"product_id": self.cabinet.id, "product_uom_qty": 1,
+                                           "route_ids": [Command.set(wh2.delivery_route_id.ids)]})]})
+        self.assertEqual(order.order_line.warehouse_id.mapped("code"), [self.warehouse.code, "WH2"])
+        return order, wh2
+
+    def test_each_line_is_promised_from_its_own_warehouse(self):
+        """Line 1: WH's panels, Assembly Mon 08:00-10:00, promised Monday. Line 2: WH2 has no
+        panel, bought (3 days): Thu 08:00, Assembly Thu 08:00-10:00, promised Thursday (it was
+        promised Monday 10:00-12:00 from WH's panels). The order ships complete: Thursday."""
+        order, wh2 = self.two_warehouse_order()
+        line1, line2 = order.order_line
+        order.action_mto_promise()
+        self.assertEqual((line1.mto_capacity_ready_date, line1.mto_promise_date),
+                         (datetime(2026, 12, 7, 10, 0), date(2026, 12, 7)))
+        self.assertEqual((line2.mto_material_ready_date, line2.mto_capacity_ready_date, line2.mto_promise_date),
+                         (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 10, 0), date(2026, 12, 10)))
+        self.assertEqual(order.commitment_date.date(), date(2026, 12, 10))
+        order.action_confirm()
+        self.assertEqual(line2.mto_promise_date, date(2026, 12, 10), "the same at confirmation")
+        self.assertEqual(line2.mto_production_ids.picking_type_id.warehouse_id, wh2)
+        workorders = (line1 | line2).mto_production_ids.workorder_ids
+        slots = [(wo.leave_id.date_from, wo.leave_id.date_to) for wo in workorders]
+        self.assertEqual(slots, [(datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 10, 0)),
+                                 (datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 10, 0))])
+        order.order_line._mto_repromise_job()
+        self.assertFalse(order.mto_at_risk, "the re-promise (per line warehouse) agrees")
+
+    def test_lines_of_two_warehouses_share_the_work_centers(self):
+        """With panels in WH2 too, both lines can start at once, but on the one Assembly: line 1
+        08:00-10:00, line 2 after it 10:00-12:00, promised and booked so (not both 08:00-10:00)."""
+        order, wh2 = self.two_warehouse_order()
+        self.env["stock.quant"]._update_available_quantity(self.panel, wh2.lot_stock_id, 8)
+        line1, line2 = order.order_line
+        order.action_confirm()
+        self.assertEqual(line1.mto_capacity_ready_date, datetime(2026, 12, 7, 10, 0))
+        self.assertEqual(line2.mto_capacity_ready_date, datetime(2026, 12, 7, 12, 0))
+        self.assertEqual(line2.mto_production_ids.workorder_ids.leave_id.date_from, datetime(2026, 12, 7, 10, 0))
+        self.assertEqual(line2.mto_production_ids.workorder_ids.leave_id.date_to, datetime(2026, 12, 7, 12, 0))
