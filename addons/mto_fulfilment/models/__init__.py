@@ -10,6 +10,7 @@ from . import stock_rule
 from . import stock_move
 from . import stock_move_line
 from . import stock_quant
+from . import stock_scrap
 from . import stock_picking
 from . import purchase_order_line
 from . import purchase_order

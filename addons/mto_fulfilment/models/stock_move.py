@@ -126,6 +126,17 @@ class StockMove(models.Model):
         return super(StockMove, self._mto_peg_env())._update_reserved_quantity_vals(
             need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id, strict=strict)
 
+    def _set_quantity_done_prepare_vals(self, qty):
+        """A quantity set by hand (or filled in by a work order start) takes the order's own stock
+        first, then free stock, like the reservation: Odoo looks for quants without the move.
+
+        Free stock taken here is not pegged (Odoo asks for more than it takes when the move has
+        lines already): the line keeps it as free stock it consumes.
+        """
+        line = self.mto_sale_line_id or self.sale_line_id
+        return super(StockMove, self.with_context(mto_peg=line.id or False, mto_peg_reserve=False)
+                     )._set_quantity_done_prepare_vals(qty)
+
     def _prepare_move_line_vals(self, quantity=None, reserved_quant=None):
         vals = super()._prepare_move_line_vals(quantity=quantity, reserved_quant=reserved_quant)
         if reserved_quant:

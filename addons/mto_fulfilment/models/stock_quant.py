@@ -70,22 +70,28 @@ class StockQuant(models.Model):
             package_id=package_id, owner_id=owner_id, in_date=in_date)
 
     def _mto_reservation_env(self, product_id, location_id, lot_id, package_id, owner_id, unreserve):
-        """A reservation change must hit a quant that can take it, whatever its pegging.
+        """A reservation change must hit a quant that can take it, never another order's stock.
 
         A move line can outlive the pegging it was reserved under (a release, or Odoo's
         `_free_reservation` shifting another line's reservation): then the quant of its own pegging
-        holds no reservation (or does not exist) and the change goes to the quant that does.
+        holds no reservation and unreserving goes to the quant that does (free stock first). A new
+        reservation goes to the line's own order stock or to free stock, whichever has room; with
+        room on neither (a quantity set by hand beyond what is there, e.g. a work order start
+        filling in the consumption) it stays on the line's own pegging, as plain Odoo over-reserves
+        its one quant: another order's goods would otherwise be reserved away from it.
         """
         peg = self.env.context.get(PEG) or False
         domain = [("product_id", "=", product_id.id), ("location_id", "=", location_id.id),
                   ("lot_id", "=", lot_id.id if lot_id else False),
                   ("package_id", "=", package_id.id if package_id else False),
                   ("owner_id", "=", owner_id.id if owner_id else False)]
+        if not unreserve:
+            domain.append(("mto_sale_line_id", "in", [peg, False]))
         quants = self.sudo().search(domain)
         if unreserve:
-            holders = quants.filtered(lambda q: q.reserved_quantity > 0)
+            holders = quants.filtered(lambda q: q.reserved_quantity > 0).sorted(lambda q: bool(q.mto_sale_line_id))
         else:
-            holders = quants.filtered(lambda q: q.quantity > q.reserved_quantity) or quants
+            holders = quants.filtered(lambda q: q.quantity > q.reserved_quantity)
         if not holders or holders.filtered(lambda q: (q.mto_sale_line_id.id or False) == peg):
             return self
         return self.with_context(**{PEG: holders[0].mto_sale_line_id.id or False})
