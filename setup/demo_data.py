@@ -477,12 +477,12 @@ class _Generator:
         vals["days_to_purchase"] = 1.0
         if "mto_vendor_buffer_percentile" in company._fields:
             # promises count on what each vendor's latest 30 receipts achieved, so that all the
-            # purchases an order waits for are in time in 90 % of orders
-            vals.update(mto_vendor_buffer_percentile=90, mto_vendor_buffer_receipts=30,
+            # purchases an order waits for are in time in 95 % of orders: the company aims at 95 %
+            # of orders on time (the production buffer below aims there too)
+            vals.update(mto_vendor_buffer_percentile=95, mto_vendor_buffer_receipts=30,
                         mto_vendor_buffer_per_order=True)
         if "mto_production_buffer_percentile" in company._fields:
-            # and on what 95 % of the latest 30 manufacturing orders for order lines achieved: the
-            # company aims at 95 % of orders on time
+            # and on what 95 % of the latest 30 manufacturing orders for order lines achieved
             vals.update(mto_production_buffer_percentile=95, mto_production_buffer_orders=30)
         if "mto_capacity_reserve" in company._fields:
             # promises plan work centers at the speed done work orders really had, with 5 % slack
