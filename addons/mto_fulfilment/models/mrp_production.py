@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from . import batching
+from .pegging import check_peg_write
 from .plant_time import plant_day
 
 
@@ -33,6 +34,12 @@ class MrpProduction(models.Model):
             # confirm yet, so do not make each MO compute its state as its work orders are created
             return super(MrpProduction, self.with_context(skip_confirm=True)).create(vals_list).with_env(self.env)
         return super().create(vals_list)
+
+    def write(self, vals):
+        """Which order line an MO is made for is set when it is created (procurement, backorder)
+        and never rewritten by a user: it steers the pegging of what it consumes and makes."""
+        check_peg_write(self, vals)
+        return super().write(vals)
 
     def action_confirm(self):
         deferred = batching.buffer_of(self.env, batching.DEFER_MO_CONFIRM)

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .pegging import check_peg_write
+
 
 class PurchaseOrderLine(models.Model):
     _inherit = "purchase.order.line"
@@ -64,7 +66,9 @@ class PurchaseOrderLine(models.Model):
 
     def write(self, vals):
         """A later expected date or a smaller quantity re-promises the order lines that wait for
-        it; an earlier one, those it put at risk."""
+        it; an earlier one, those it put at risk. Which order line it buys for is set when it is
+        created and never rewritten by a user: received goods are pegged to it."""
+        check_peg_write(self, vals)
         watched = self.env["purchase.order.line"]
         before = {}
         if "date_planned" in vals or "product_qty" in vals:

@@ -237,6 +237,25 @@ class TestOrderStock(MtoCommon):
         self.assertEqual(self.machine.with_context(warehouse_id=self.warehouse.id).free_qty, 0)
         self.assertEqual((len(order_a.message_ids), len(order_b.message_ids)), messages)
 
+    def test_order_links_of_productions_and_purchases_cannot_be_changed_directly(self):
+        """Which order line an MO is made for, or an RFQ line buys for, steers the pegging of what
+        they consume, make and receive: a manufacturing or purchase user cannot rewrite it over
+        the API (read-only on screen) any more than the pegging itself."""
+        order_a = self.make_order([(self.machine, 1)])
+        order_b = self.make_order([(self.machine, 1)], partner=self.other_customer)
+        line_a, line_b = order_a.order_line, order_b.order_line
+        production = line_a.mto_production_ids.filtered(lambda p: p.product_id == self.machine)
+        purchase = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line_a.id)])
+        self.assertEqual((len(production), len(purchase)), (1, 1))
+        maker = new_test_user(self.env, "mto_link_maker", groups="mrp.group_mrp_user,stock.group_stock_user")
+        buyer = new_test_user(self.env, "mto_link_buyer", groups="purchase.group_purchase_user")
+        for record, user in ((production, maker), (purchase, buyer)):
+            for value in (False, line_b.id):
+                with self.assertRaises(AccessError):
+                    record.with_user(user).write({"mto_sale_line_id": value})
+            record.with_user(user).write({"mto_sale_line_id": line_a.id})  # unchanged: allowed
+        self.assertEqual((production.mto_sale_line_id, purchase.mto_sale_line_id), (line_a, line_a))
+
     def test_order_stock_follows_the_work_of_ordinary_users(self):
         """Pegging changes only through the add-on's own paths, and those work for the people who
         trigger them: a salesperson confirming, a manufacturing user producing, an inventory user
