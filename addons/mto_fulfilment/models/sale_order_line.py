@@ -448,9 +448,10 @@ class SaleOrderLine(models.Model):
         for bom_line, data in kit.explode(self.product_id, runs)[1]:
             quantities[bom_line.product_id] += bom_line.product_uom_id._compute_quantity(
                 data["qty"], bom_line.product_id.uom_id, round=False)
-        productions = self.mto_production_ids.filtered(lambda p: p.state != "cancel")
+        # sudo: a salesperson changing the line reads the production groups (manufacturing rights)
+        productions = self.sudo().mto_production_ids.filtered(lambda p: p.state != "cancel")
         return dict(quantities), productions.filtered(
-            lambda p: p.product_id in quantities and not p._get_sources() & productions)
+            lambda p: p.product_id in quantities and not p._get_sources() & productions).with_env(self.env)
 
     def _mto_propagate_quantity(self, previous):
         for line in self:

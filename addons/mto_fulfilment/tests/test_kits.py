@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_promise import NOW, PromiseCase
 
@@ -218,6 +218,20 @@ class TestKits(PromiseCase):
         order._action_cancel()
         self.assertEqual(production.state, "cancel")
         self.assertFalse(cushions.exists())
+
+    def test_salesperson_changes_a_confirmed_kit_line(self):
+        """The salesperson who sold 2 sets raises them to 3, then lowers them to 1: the Stool
+        order follows (12, then 4); it failed on the production groups, read with her rights."""
+        seller = new_test_user(self.env, "mto_kit_seller", groups="sales_team.group_sale_salesman")
+        order = self.order(self.stool_set, 2)
+        order.user_id = seller
+        order.action_confirm()
+        line = order.order_line.with_user(seller)
+        production = order.order_line.mto_production_ids
+        line.product_uom_qty = 3
+        self.assertEqual(production.product_qty, 12)
+        line.product_uom_qty = 1
+        self.assertEqual(production.product_qty, 4)
 
     def test_stock_then_order_kit_takes_whole_kits_from_stock(self):
         """6 Stools and 3 Cushion packs in stock make 1 complete set: 1 of 2 sets from stock, the
