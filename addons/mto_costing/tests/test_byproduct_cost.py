@@ -129,3 +129,18 @@ class TestByproductCost(MtoCostCommon):
         self.assertNotIn("byproduct", self.rows(line, "planned"))
         self.assertNotIn("byproduct", self.rows(line, "actual"))
         self.assertAlmostEqual(line.mto_actual_cost, 164.0)
+
+    def test_byproduct_at_standard_cost_is_credited_at_its_standard_price(self):
+        """Odoo values a standard-cost by-product at its standard price, not at its cost share
+        (mrp_account): the plan credits what the actual will, so no variance appears from it."""
+        standard = self.env["product.category"].create({"name": "Standard", "property_cost_method": "standard"})
+        self.offcut.write({"categ_id": standard.id, "standard_price": 3.0})
+        line, _sub, top = self._make()
+        # 2 offcuts x 3.00 = 6.00 (not 10 % of 164.00); Odoo keeps no value on their move
+        offcuts = top.move_finished_ids.filtered(lambda m: m.product_id == self.offcut)
+        self.assertEqual((offcuts.state, offcuts.quantity), ("done", 2))
+        self.assertAlmostEqual(self.rows(line, "planned")["byproduct"].amount, -6.0)
+        actual = self.rows(line, "actual")
+        self.assertAlmostEqual(actual["byproduct"].amount, -6.0)
+        self.assertAlmostEqual(actual["byproduct"].variance_amount, 0.0)
+        self.assertAlmostEqual(line.mto_planned_cost, 158.0)  # 74.00 + 90.00 - 6.00
