@@ -276,11 +276,16 @@ class SaleOrderLine(models.Model):
                               "quantity": sum(d["minutes"] for d in labour.values()), "detail": labour}
         byproducts = {}
         for byproduct, credited in exploded["byproduct"].items():
-            # the credit is priced like the material and labour it is a share of
-            value = sum(amount * (labour[str(key.id)]["rate"] / 60.0 if key._name == "mrp.workcenter"
-                                  else material[str(key.id)]["price"])
-                        for key, amount in credited.items())
             qty = exploded["byproduct_qty"].get(byproduct, 0.0)
+            if byproduct.with_company(company).cost_method in ("fifo", "average"):
+                # the credit is priced like the material and labour it is a share of
+                value = sum(amount * (labour[str(key.id)]["rate"] / 60.0 if key._name == "mrp.workcenter"
+                                      else material[str(key.id)]["price"])
+                            for key, amount in credited.items())
+            else:
+                # at standard cost Odoo values the by-product at its standard price, not at its
+                # cost share (mrp_account `_cal_price`): the actual credit will be that value
+                value = qty * byproduct.with_company(company).standard_price
             byproducts[str(byproduct.id)] = {"qty": qty, "value": -value, "price": value / qty if qty else 0.0}
         if byproducts:
             plan["byproduct"] = {
@@ -364,10 +369,16 @@ class SaleOrderLine(models.Model):
 
     def _mto_move_value(self, move, qty):
         """Company-currency value of a done move (Odoo 19 keeps it on the move, lot-valuated if used);
-        goods that are not valued in stock count at their product cost."""
-        if move.product_id.is_storable:
-            return abs(move.value)
-        return qty * move.product_id.with_company(self.company_id).standard_price
+        goods that are not valued in stock count at their product cost. A standard-cost product
+        coming out of production keeps no value on its move (Odoo values it only with FIFO or
+        average cost) while its stock counts at the standard price: that price, then."""
+        product = move.product_id.with_company(self.company_id)
+        if product.is_storable:
+            value = abs(move.value)
+            if not value and product.cost_method == "standard":
+                value = qty * product.standard_price
+            return value
+        return qty * product.standard_price
 
     def _mto_actual_breakdown(self, productions, moves, po_lines, receipts_by_pol, rows_by_key, returns=None):
         """{category: {amount, quantity, detail}} of what the line really cost.
