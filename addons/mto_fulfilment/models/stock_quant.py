@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 import psycopg2
 
@@ -60,58 +61,68 @@ class StockQuant(models.Model):
         if self.env.context.get(PEG) and location_id.usage != "internal":
             # pegging ends where stock leaves the warehouse (customers, production, scrap...)
             self = self.with_context(**{PEG: False})
-        if reserved_quantity and not quantity and location_id.usage == "internal":
-            self = self._mto_reservation_env(product_id, location_id, lot_id, package_id, owner_id,
-                                             reserved_quantity < 0)
-        elif quantity and quantity < 0 and not reserved_quantity and location_id.usage == "internal":
-            self = self._mto_consumption_env(product_id, location_id, -quantity, lot_id, package_id, owner_id)
-        return super()._update_available_quantity(
-            product_id, location_id, quantity=quantity, reserved_quantity=reserved_quantity, lot_id=lot_id,
-            package_id=package_id, owner_id=owner_id, in_date=in_date)
+        parts = None
+        if location_id.usage == "internal" and (
+                (reserved_quantity and not quantity) or (quantity and quantity < 0 and not reserved_quantity)):
+            parts = self._mto_split(product_id, location_id, lot_id, package_id, owner_id,
+                                    quantity or reserved_quantity, reserve=bool(reserved_quantity))
+        peg = self.env.context.get(PEG) or False
+        if not parts or parts == [(peg, quantity or reserved_quantity)]:
+            return super()._update_available_quantity(
+                product_id, location_id, quantity=quantity, reserved_quantity=reserved_quantity, lot_id=lot_id,
+                package_id=package_id, owner_id=owner_id, in_date=in_date)
+        results = [super(StockQuant, self.with_context(**{PEG: part_peg}))._update_available_quantity(
+            product_id, location_id, quantity=False if reserved_quantity else part_qty,
+            reserved_quantity=part_qty if reserved_quantity else False, lot_id=lot_id, package_id=package_id,
+            owner_id=owner_id, in_date=in_date) for part_peg, part_qty in parts]
+        # the most overdrawn part is the one whose reservations Odoo must free
+        return min(available for available, _date in results), min(date for _available, date in results)
 
-    def _mto_reservation_env(self, product_id, location_id, lot_id, package_id, owner_id, unreserve):
-        """A reservation change must hit a quant that can take it, never another order's stock.
+    def _mto_split(self, product_id, location_id, lot_id, package_id, owner_id, quantity, reserve):
+        """Split a reservation change or a consumption of one quant key between the peggings.
 
-        A move line can outlive the pegging it was reserved under (a release, or Odoo's
-        `_free_reservation` shifting another line's reservation): then the quant of its own pegging
-        holds no reservation and unreserving goes to the quant that does (free stock first). A new
-        reservation goes to the line's own order stock or to free stock, whichever has room; with
-        room on neither (a quantity set by hand beyond what is there, e.g. a work order start
-        filling in the consumption) it stays on the line's own pegging, as plain Odoo over-reserves
-        its one quant: another order's goods would otherwise be reserved away from it.
+        Plain Odoo reserves and consumes a move line on one quant per key (product, location,
+        lot, package, owner); pegging splits that key into the order's own stock and free stock,
+        so a line's reservation may span both (e.g. re-reserved from free stock after a scrap
+        took one of its pegged units). Each change is split the same way: the context's own
+        stock first, then free stock, never another order's goods, the rest on the own stock as
+        plain Odoo over-reserves or overdraws its one quant. A reservation takes room (quantity
+        not reserved), an unreservation what is reserved, a consumption what is not reserved
+        (its own reservation is released just before). Unreserving may fall back on another
+        order's reserved quant: a move line can outlive the pegging it was reserved under (a
+        release, or Odoo's `_free_reservation` shifting another line's reservation).
+
+        :return: [(pegged order line id or False, signed quantity)], the parts of `quantity`
         """
         peg = self.env.context.get(PEG) or False
-        domain = [("product_id", "=", product_id.id), ("location_id", "=", location_id.id),
-                  ("lot_id", "=", lot_id.id if lot_id else False),
-                  ("package_id", "=", package_id.id if package_id else False),
-                  ("owner_id", "=", owner_id.id if owner_id else False)]
-        if not unreserve:
-            domain.append(("mto_sale_line_id", "in", [peg, False]))
-        quants = self.sudo().search(domain)
+        unreserve = reserve and quantity < 0
+        if not peg and not unreserve:
+            return [(False, quantity)]  # free stock only: plain Odoo
+        quants = self.sudo().search([
+            ("product_id", "=", product_id.id), ("location_id", "=", location_id.id),
+            ("lot_id", "=", lot_id.id if lot_id else False),
+            ("package_id", "=", package_id.id if package_id else False),
+            ("owner_id", "=", owner_id.id if owner_id else False)])
+        room = defaultdict(float)
+        for quant in quants:
+            if unreserve:
+                room[quant.mto_sale_line_id.id or False] += max(quant.reserved_quantity, 0.0)
+            else:
+                room[quant.mto_sale_line_id.id or False] += max(quant.quantity - quant.reserved_quantity, 0.0)
+        order = [peg] + ([False] if peg else [])
         if unreserve:
-            holders = quants.filtered(lambda q: q.reserved_quantity > 0).sorted(lambda q: bool(q.mto_sale_line_id))
-        else:
-            holders = quants.filtered(lambda q: q.quantity > q.reserved_quantity)
-        if not holders or holders.filtered(lambda q: (q.mto_sale_line_id.id or False) == peg):
-            return self
-        return self.with_context(**{PEG: holders[0].mto_sale_line_id.id or False})
-
-    def _mto_consumption_env(self, product_id, location_id, quantity, lot_id, package_id, owner_id):
-        """Goods leaving a location come from the order's own stock when it has them, else from
-        free stock (e.g. a component picked by hand), never from a negative pegged quant."""
-        peg = self.env.context.get(PEG) or False
-        if not peg:
-            return self
-        domain = [("product_id", "=", product_id.id), ("location_id", "=", location_id.id),
-                  ("lot_id", "=", lot_id.id if lot_id else False),
-                  ("package_id", "=", package_id.id if package_id else False),
-                  ("owner_id", "=", owner_id.id if owner_id else False), ("mto_sale_line_id", "in", [peg, False])]
-        quants = self.sudo().search(domain)
-        own = sum(quants.filtered(lambda q: q.mto_sale_line_id.id == peg).mapped("quantity"))
-        free = sum(quants.filtered(lambda q: not q.mto_sale_line_id).mapped("quantity"))
-        if product_id.uom_id.compare(own, quantity) < 0 and product_id.uom_id.compare(free, quantity) >= 0:
-            return self.with_context(**{PEG: False})
-        return self
+            order += sorted(key for key in room if key not in order)
+        uom = product_id.uom_id
+        left, parts = abs(quantity), defaultdict(float)
+        for key in order:
+            take = uom.round(min(left, room[key]))
+            if uom.compare(take, 0) > 0:
+                parts[key] += take
+                left = uom.round(left - take)
+        if uom.compare(left, 0) > 0:
+            parts[peg] += left
+        sign = -1 if quantity < 0 else 1
+        return [(key, sign * qty) for key, qty in parts.items()]
 
     @api.model_create_multi
     def create(self, vals_list):

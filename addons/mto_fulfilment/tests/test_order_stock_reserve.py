@@ -1,5 +1,5 @@
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import MtoCommon
 
@@ -138,3 +138,32 @@ class TestOrderStockReserve(MtoCommon):
         self.assertIs(scrap.action_validate(), True)
         self.assertFalse(scrap.move_ids.mto_sale_line_id)
         self.assertEqual(self.stock_of(self.steel), {False: (2, 0)})
+
+    def test_production_done_after_scrap_consumes_own_then_free_stock(self):
+        """A scrap takes one of the order's pegged tubes and Odoo re-reserves the MO's line from
+        free stock: the line's 2 are reserved 1 on the order's stock, 1 on free stock. Marking the
+        MO done unreserves and consumes them the same way: no reservation left on free stock that
+        no line holds, no pegged tube left for goods that are gone."""
+        line_a = self.make_order([(self.machine, 1)]).order_line
+        self.receive_for(line_a)
+        self.set_stock(self.steel, 82)
+        frame_a = self.frame_production(line_a)
+        steel_move = frame_a.move_raw_ids.filtered(lambda m: m.product_id == self.steel)
+        self.assertEqual(self.stock_of(self.steel), {line_a.id: (2, 2), False: (82, 0)})
+        maker = new_test_user(self.env, "mto_scrap_maker", groups="mrp.group_mrp_user,stock.group_stock_user")
+        scrap = self.env["stock.scrap"].with_user(maker).create({
+            "product_id": self.steel.id, "scrap_qty": 1, "production_id": frame_a.id})
+        self.assertIs(scrap.action_validate(), True)
+        self.assertEqual(steel_move.quantity, 2)
+        self.assertEqual(self.stock_of(self.steel), {line_a.id: (1, 1), False: (82, 1)})
+        frame_a.workorder_ids.button_start()
+        frame_a.workorder_ids.button_finish()
+        frame_a.button_mark_done()
+        self.assertEqual(frame_a.state, "done")
+        self.assertEqual(steel_move.quantity, 2)
+        # 1 of the order's tube and 1 free tube consumed, nothing reserved
+        self.assertEqual(self.stock_of(self.steel), {False: (81, 0)})
+        open_lines = self.env["stock.move.line"].search(
+            [("product_id", "=", self.steel.id), ("state", "not in", ("done", "cancel"))])
+        quants = self.env["stock.quant"].search([("product_id", "=", self.steel.id)])
+        self.assertEqual(sum(quants.mapped("reserved_quantity")), sum(open_lines.mapped("quantity_product_uom")))
