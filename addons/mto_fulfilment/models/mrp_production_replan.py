@@ -150,7 +150,7 @@ class MrpProduction(models.Model):
             open_workorders = production.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel"))
             todo = open_workorders.filtered(
                 lambda w: w.state in ("ready", "blocked") and not w.time_ids and w.leave_id).sorted(
-                lambda w: (w.operation_id.sequence, w.id))
+                lambda w: (w.sequence, w.id))
             if not todo:
                 continue
             started = any(w.state in ("progress", "done") or w.time_ids for w in production.workorder_ids)
@@ -193,7 +193,7 @@ class MrpProduction(models.Model):
                 continue
             todo = production.workorder_ids.filtered(
                 lambda w: w.state in ("ready", "blocked") and not w.leave_id and not w.time_ids).sorted(
-                lambda w: (w.operation_id.sequence, w.id))
+                lambda w: (w.sequence, w.id))
             for workorder in todo:
                 if not workorder.leave_id:  # a predecessor's booking may have booked it already
                     workorder._mto_plan_from(now)

@@ -177,7 +177,7 @@ class SaleOrder(models.Model):
                 raise UserError(self.env._("%s is cancelled: nothing to promise.", order.name))
             results = order._mto_compute_promise()
             for line, result in results.items():
-                line.with_context(mto_promise_write=True).write(line._mto_promise_values(result))
+                line.sudo().write(line._mto_promise_values(result))  # access checked above; see PROMISE_FIELDS
                 data = self.env["mto.promise"]._result_dict(
                     {"product": line.product_id, "qty": line._mto_product_qty(),
                      "strategy": line.mto_strategy}, result)
@@ -232,13 +232,14 @@ class SaleOrder(models.Model):
     def action_mto_accept_forecast(self):
         """Accept the plant's new date: the promise (and the customer-facing date) move to the
         forecast, logged in the chatter."""
+        self.check_access("write")
         for order in self:
             lines = order.order_line.filtered("mto_at_risk")
             if not lines:
                 continue
             changes = [self.env._("%(product)s: %(old)s → %(new)s", product=line.product_id.display_name,
                                   old=line.mto_promise_date, new=line.mto_forecast_date) for line in lines]
-            for line in lines.with_context(mto_promise_write=True):
+            for line in lines.sudo():  # the promise fields (PROMISE_FIELDS); access checked above
                 line.mto_promise_date = line.mto_forecast_date
                 if line.mto_forecast_explanation:  # "why this date" must end on the new date
                     line.mto_promise_explanation = line.mto_forecast_explanation
@@ -393,7 +394,7 @@ class SaleOrder(models.Model):
                 changed.append(self.env._(
                     "%(product)s: %(old)s → %(new)s (%(why)s)", product=line.product_id.display_name,
                     old=line.mto_promise_date, new=result.promise_date, why=result.explanation))
-            line.with_context(mto_promise_write=True).write(line._mto_promise_values(result))
+            line.sudo().write(line._mto_promise_values(result))  # access checked above; see PROMISE_FIELDS
         commitment = results and self._mto_commitment_from(results)
         if commitment and (not self.commitment_date or self.commitment_date.date() < commitment.date()):
             self.commitment_date = commitment

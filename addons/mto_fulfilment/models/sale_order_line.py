@@ -6,8 +6,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from .mto_routing_rule import STRATEGIES
 
 MTO_STRATEGIES = ("make_to_order", "stock_then_order")
-# written by the promise and the re-promise only (`mto_promise_write` in the context): read-only
-# on screen, and not writable through the API either, so that nobody clears a risk by hand
+# written by the promise and the re-promise only (as superuser, after their own access checks):
+# read-only on screen, and not writable through the API either, so that nobody clears a risk by
+# hand (a context key would not do: an RPC client can set any)
 PROMISE_FIELDS = frozenset({
     "mto_promise_date", "mto_forecast_date", "mto_promise_explanation", "mto_forecast_explanation",
     "mto_material_ready_date", "mto_capacity_ready_date", "mto_bottleneck_kind", "mto_bottleneck_name",
@@ -215,8 +216,7 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
-        if PROMISE_FIELDS.intersection(vals) and not self.env.su \
-                and not self.env.context.get("mto_promise_write"):
+        if PROMISE_FIELDS.intersection(vals) and not self.env.su:
             raise AccessError(self.env._(
                 "Promised and forecast dates are set by the promise (the Promise button, the "
                 "re-promise, Accept new date), not written directly."))

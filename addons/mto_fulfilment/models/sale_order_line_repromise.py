@@ -88,7 +88,7 @@ class SaleOrderLine(models.Model):
                     values["mto_risk_cause"] = False
             to_write[tuple(sorted(values.items()))].append(line.id)
         for values, ids in to_write.items():
-            self.browse(ids).with_context(mto_promise_write=True).write(dict(values))
+            self.browse(ids).sudo().write(dict(values))  # the promise fields: see PROMISE_FIELDS
         lines.order_id._mto_notify_risk()
         return len(lines)
 

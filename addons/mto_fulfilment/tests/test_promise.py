@@ -271,6 +271,8 @@ class TestPromise(PromiseCase):
                      {"mto_risk_cause": "customer's fault"}):
             with self.assertRaisesRegex(AccessError, "set by the promise"):
                 order.order_line.write(vals)
+            with self.assertRaisesRegex(AccessError, "set by the promise"):  # any RPC client sets context keys
+                order.order_line.with_context(mto_promise_write=True).write(vals)
         self.assertEqual(order.order_line.mto_promise_date, date(2026, 12, 10))
         order.order_line.product_uom_qty = 3  # the rest of the line stays the salesperson's
 
