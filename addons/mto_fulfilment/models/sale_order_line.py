@@ -67,6 +67,7 @@ class SaleOrderLine(models.Model):
         "At risk", compute="_compute_mto_at_risk", store=True,
         help="The plant's forecast is later than the date promised to the customer.")
 
+    # the line's warehouse follows from its route and the order's (sale_stock), not precomputed
     @api.depends("product_id", "product_uom_qty", "product_uom_id", "order_id.partner_id",
                  "order_id.warehouse_id", "route_ids", "company_id")
     def _compute_mto_strategy(self):
@@ -83,7 +84,7 @@ class SaleOrderLine(models.Model):
                 line.product_uom_qty, line.product_id.uom_id, round=False
             ) if line.product_uom_id else line.product_uom_qty
             requests.append((line, line.product_id, line.order_id.partner_id, qty,
-                             line.order_id.warehouse_id, line.company_id))
+                             line.warehouse_id or line.order_id.warehouse_id, line.company_id))
         matches = self.env["mto.routing.rule"].sudo()._find_rules(requests)
         for line in todo:
             rule = matches[line]
@@ -91,9 +92,10 @@ class SaleOrderLine(models.Model):
             line.mto_strategy = rule.strategy if rule else line._mto_native_strategy()
 
     def _mto_native_strategy(self):
-        """What the product's own routes do, shown when no routing rule applies."""
+        """What the product's own routes do, shown when no routing rule applies (in the line's
+        warehouse: a route on the line may ship it from another one than the order's)."""
         self.ensure_one()
-        mto_route = self.order_id.warehouse_id.mto_pull_id.route_id or self.env.ref(
+        mto_route = (self.warehouse_id or self.order_id.warehouse_id).mto_pull_id.route_id or self.env.ref(
             "stock.route_warehouse0_mto", raise_if_not_found=False)
         routes = self.route_ids or (self.product_id.route_ids | self.product_id.categ_id.total_route_ids)
         return "make_to_order" if mto_route and mto_route in routes else "make_to_stock"

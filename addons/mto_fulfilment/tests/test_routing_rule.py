@@ -120,3 +120,23 @@ class TestRoutingRule(MtoCommon):
         self.assertIn(shared, visible)
         # the other company's rule never decides this company's lines, even first in sequence
         self.assertEqual(self.strategy(self.machine)[1], self.rule_machines)
+
+    def test_warehouse_rule_matches_the_line_warehouse(self):
+        """A line routed through another warehouse's delivery route ships from it (Odoo sets the
+        line's warehouse so): a rule for that warehouse decides the line, not the order's."""
+        wh2 = self.env["stock.warehouse"].create({"name": "Second Plant", "code": "WH2"})
+        wh2.delivery_route_id.sale_selectable = True
+        rule = self.env["mto.routing.rule"].create({
+            "name": "Second plant ships lathes from stock", "sequence": 1, "warehouse_id": wh2.id,
+            "strategy": "make_to_stock"})
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.machine.id, "product_uom_qty": 1}),
+                           Command.create({"product_id": self.machine.id, "product_uom_qty": 1,
+                                           "route_ids": [Command.set(wh2.delivery_route_id.ids)]})]})
+        line1, line2 = order.order_line
+        self.assertEqual((line1.warehouse_id, line2.warehouse_id), (self.warehouse, wh2))
+        self.assertEqual(line1.mto_routing_rule_id, self.rule_machines)
+        self.assertEqual((line2.mto_routing_rule_id, line2.mto_strategy), (rule, "make_to_stock"))
+        line2.route_ids = [Command.clear()]
+        self.assertEqual(line2.mto_routing_rule_id, self.rule_machines, "back in the order's warehouse")
