@@ -47,7 +47,8 @@ def test_kit_of_bought_components_is_promised_at_the_purchase():
     snap.kits[SET] = [BomLine(LEG, 4)]
     res = promise_lines(snap, [line(1)])[0]
     assert res.capacity_ready == at(5, 8)
-    assert res.bottleneck == Bottleneck("lead_time", "Leg", at(5, 8), LEG)
+    # the kit waits for its component's arrival (the Leg itself would say its lead time)
+    assert res.bottleneck == Bottleneck("component", "Leg", at(5, 8), LEG)
     assert "Leg is purchased to order and arrives on 2026-03-07" in res.explanation
 
 
@@ -67,6 +68,7 @@ def test_stock_then_order_all_in_stock():
     assert res.capacity_ready == at(0, 8)
     assert res.promise_date == date(2026, 3, 2)
     assert not res.bookings
+    assert res.bottleneck.kind == "lead_time", "all in stock: only lead times set the date"
 
 
 def test_kit_from_stock_takes_each_component_from_stock_or_supply():

@@ -241,11 +241,16 @@ class Planner:
             "kit": kit.name,
             "component": product_name(self.snapshot, last_id),
         }
+        bottleneck = last.bottleneck
+        bought = strategy == MAKE_TO_ORDER and dict(rests)[last_id] > EPS
+        if bottleneck.kind == LEAD_TIME and bought and not self._can_make(self._product(last_id)):
+            # a component bought to order: for the kit it is a component arriving
+            bottleneck = dataclasses.replace(bottleneck, kind=COMPONENT)
         return _Part(
             max(p.material_ready for _pid, p in parts),
             max(p.goods_ready for _pid, p in parts),
             last.ship_ready,
-            last.bottleneck,
+            bottleneck,
             [head, *([split] if split else []), *last.fragments],
         )
 
