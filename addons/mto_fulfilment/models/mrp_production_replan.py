@@ -37,6 +37,9 @@ class MrpProduction(models.Model):
             ("state", "=", "confirmed"), ("is_planned", "=", True), ("date_start", "<", now),
             ("reservation_state", "!=", "assigned"), ("workorder_ids", "!=", False),
         ], order="date_start, id", limit=limit)
+        # it books slots as confirmations do: in the company's turn, or in the next run
+        turns = self.env["sale.order"]._mto_try_turn(productions.company_id.ids)
+        productions = productions.filtered(lambda p: p.company_id.id in turns)
         if not productions:
             return True
         # in booked order: sub-assemblies are booked before the orders they feed, whose components
@@ -146,6 +149,9 @@ class MrpProduction(models.Model):
         work centers are re-promised as for any capacity taken, but for the order's own line:
         the quantity change re-promises it, with its own cause.
         """
+        if self:
+            # it books slots: in the company's turn, as confirmations
+            self.env["sale.order"]._mto_take_turn(self.company_id.ids)
         for production in self:
             open_workorders = production.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel"))
             todo = open_workorders.filtered(
@@ -187,6 +193,8 @@ class MrpProduction(models.Model):
         their start and finish with them: the finish is the one the reliability buffer measures
         them against. The booking is the plant's side of the split: the operator recording the
         production need not be a planner. It takes free time only, so nobody else's promise moves."""
+        if self:
+            self.env["sale.order"]._mto_take_turn(self.company_id.ids)  # it books slots, as confirmations
         now = fields.Datetime.now()
         for production in self.sudo().with_context(mto_booking=True):
             if production.state != "confirmed":

@@ -325,7 +325,13 @@ class SaleOrder(models.Model):
 
     def _mto_confirmation_turn(self):
         """Make-to-order confirmations of a company take turns (they book the same work centers and
-        reserve the same component stock).
+        reserve the same component stock): see `_mto_take_turn`."""
+        self._mto_take_turn(self.company_id.ids)
+
+    @api.model
+    def _mto_take_turn(self, company_ids):
+        """Take the companies' booking turn for this transaction: confirmations, and the re-plans
+        that book work-center slots in a user's transaction (quantity changes, backorders).
 
         Odoo runs each request in a REPEATABLE READ transaction whose snapshot is taken at its first
         query: a confirmation that waited for another one inside its transaction plans on data that
@@ -339,7 +345,7 @@ class SaleOrder(models.Model):
         turns = getattr(cr, "_mto_turns", None)
         if turns is None:
             turns = cr._mto_turns = {}
-        for company_id in sorted(set(self.company_id.ids)):
+        for company_id in sorted(set(company_ids)):
             turn = turns.get(company_id)
             if turn and not turn.done:
                 if not turn.claimed:
@@ -367,6 +373,17 @@ class SaleOrder(models.Model):
             turns[company_id].claimed = True
             cr.postcommit.add(self._mto_release_turns)
             cr.postrollback.add(self._mto_release_turns)
+
+    @api.model
+    def _mto_try_turn(self, company_ids):
+        """The companies whose booking turn this transaction got without waiting (until it ends):
+        for background work, which tries again later rather than waits for a confirmation."""
+        got = []
+        for company_id in sorted(set(company_ids)):
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [CONFIRM_LOCK, company_id])
+            if self.env.cr.fetchone()[0]:
+                got.append(company_id)
+        return got
 
     def _mto_release_turns(self):
         turns = getattr(self.env.cr, "_mto_turns", None) or {}

@@ -4,12 +4,17 @@ Calendar Mon-Fri 08-12 + 13-17 UTC; now Monday 2026-12-07 08:00. A Cabinet MO of
 Assembly) was planned on Friday 2026-12-04 08:00-12:00; its 4 panels come with a purchase on
 Wednesday 2026-12-09 08:00, where Assembly is already taken 08:00-09:00.
 """
+import threading
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo import sql_db
+from odoo.exceptions import ConcurrencyError
 from odoo.fields import Command
 from odoo.tests import tagged
+
+from ..models.sale_order import CONFIRM_LOCK
 
 from .common_promise import NOW, PromiseCase
 
@@ -298,6 +303,49 @@ class TestReplanLateWork(PromiseCase):
         self.assertGreater(production.date_start, datetime(2026, 12, 16, 8, 0) - timedelta(minutes=1))
         self.assertEqual(production.mto_date_planned_finished, production.date_finished)
         self.assertGreater(production.mto_date_planned_finished, booked)
+
+    def test_cron_leaves_a_company_in_a_confirmation_to_the_next_run(self):
+        """A confirmation of the company is booking (it holds the company's turn on another
+        connection): the re-plan books nothing now (it would plan on load the confirmation is
+        still changing) and does it in the next run, once the turn is free. L (panels with no
+        known arrival) is re-planned from tomorrow 08:00 then, as in the test above."""
+        late = self.late_inspected_tuesday()
+        booked = [self.slot(w) for w in late.workorder_ids.sorted("sequence")]
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_try_advisory_lock(%s, %s)", [CONFIRM_LOCK, self.env.company.id])
+            self.assertTrue(other.fetchone()[0])
+            with freeze_time(NOW):
+                self.env["mrp.production"]._mto_cron_replan_late_work()
+            self.assertEqual([self.slot(w) for w in late.workorder_ids.sorted("sequence")], booked,
+                             "left to the next run")
+        finally:
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", [CONFIRM_LOCK, self.env.company.id])
+            other.close()
+        with freeze_time(NOW):
+            self.env["mrp.production"]._mto_cron_replan_late_work()
+        self.assertEqual(self.slot(late.workorder_ids.sorted("sequence")[0]),
+                         (datetime(2026, 12, 8, 8, 0), datetime(2026, 12, 8, 12, 0)))
+
+    def test_booking_in_a_user_transaction_waits_for_the_company_turn(self):
+        """A re-plan booking in a user's transaction (here of a resized order) while a confirmation
+        holds the company's turn waits for it, then has Odoo retry the request with the turn in
+        hand (its snapshot predates that confirmation's bookings), as a confirmation does."""
+        with freeze_time("2026-12-04 08:00:00"):
+            production = self.planned_production(2)
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        company = self.env.company.id
+        other.execute("SELECT pg_try_advisory_lock(%s, %s)", [CONFIRM_LOCK, company])
+        self.assertTrue(other.fetchone()[0])
+        timer = threading.Timer(0.5, other.execute, ["SELECT pg_advisory_unlock(%s, %s)", [CONFIRM_LOCK, company]])
+        timer.start()
+        try:
+            with self.assertRaises(ConcurrencyError), self.env.cr.savepoint():
+                production._mto_replan_resized({})
+        finally:
+            timer.join()
+            other.close()
+            self.env["sale.order"]._mto_release_turns()
 
     def test_production_odoo_cannot_plan_is_left_as_it_was(self):
         """Assembly has no free slot in the 14 days Odoo searches (one planning iteration) from
