@@ -15,7 +15,6 @@ from odoo.fields import Command
 from odoo.tests import tagged
 
 from ..models.sale_order import CONFIRM_LOCK
-
 from .common_promise import NOW, PromiseCase
 
 
