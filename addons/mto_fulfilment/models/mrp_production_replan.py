@@ -77,7 +77,8 @@ class MrpProduction(models.Model):
         self._mto_replan_from(expected if known else now + timedelta(days=1), expected=known)
 
     def _mto_replan_from(self, start, expected=True):
-        """Book this order's open work orders again from `start`, in operation sequence.
+        """Book this order's open work orders again from `start`, in operation sequence (each
+        after the work orders it is blocked by, `_mto_dependency_order`).
 
         A work order whose booked slot still starts after `start` and after its predecessor's new
         end keeps it (its place in that work center's queue). The others take Odoo's first free
@@ -98,8 +99,7 @@ class MrpProduction(models.Model):
         cursor, kept_names = start, []
         # the work orders' own order: a kit's operations (`mto.promise._production_operations`)
         # may share their sequence with the order's own, Odoo numbers them first then
-        todo = self.workorder_ids.filtered(lambda w: w.state in ("ready", "blocked")).sorted(
-            lambda w: (w.sequence, w.id))
+        todo = self._mto_dependency_order(self.workorder_ids.filtered(lambda w: w.state in ("ready", "blocked")))
         for index, workorder in enumerate(todo):
             leave = workorder.leave_id
             if leave and leave.date_from >= cursor:
@@ -138,7 +138,7 @@ class MrpProduction(models.Model):
         hours of a grown order would be promised to the next quotation (the hours a shrunk one
         no longer needs, to nobody).
 
-        In operation sequence, a work order not started whose expected duration changed (in
+        In operation sequence (dependencies first), a work order not started whose expected duration changed (in
         whole minutes, against `durations`: {work order id: minutes before}), or whose
         booked start is now before its predecessors' end or the booked end of its order's
         sub-assembly orders, takes Odoo's first free slot from the latest of those
@@ -154,9 +154,8 @@ class MrpProduction(models.Model):
             self.env["sale.order"]._mto_take_turn(self.company_id.ids)
         for production in self:
             open_workorders = production.workorder_ids.filtered(lambda w: w.state not in ("done", "cancel"))
-            todo = open_workorders.filtered(
-                lambda w: w.state in ("ready", "blocked") and not w.time_ids and w.leave_id).sorted(
-                lambda w: (w.sequence, w.id))
+            todo = self._mto_dependency_order(open_workorders.filtered(
+                lambda w: w.state in ("ready", "blocked") and not w.time_ids and w.leave_id))
             if not todo:
                 continue
             started = any(w.state in ("progress", "done") or w.time_ids for w in production.workorder_ids)
@@ -177,6 +176,22 @@ class MrpProduction(models.Model):
                 leaves = open_workorders.leave_id
                 production._mto_write_booked_dates(
                     booked_start if started else min(leaves.mapped("date_from")), max(leaves.mapped("date_to")))
+
+    @api.model
+    def _mto_dependency_order(self, workorders):
+        """`workorders` in their own order (sequence, id), each after those of them it is blocked
+        by: with operation dependencies a work order may wait for one of a later sequence, and a
+        re-plan that booked it first would put it before the work it waits for (as the promise
+        plans them, `planning.operation_order`). Blocked in a loop: the rest by sequence."""
+        ordered = workorders.sorted(lambda w: (w.sequence, w.id))
+        ids = set(ordered.ids)
+        waits = {w.id: set(w.blocked_by_workorder_ids.ids) & ids for w in ordered}
+        pending, result = list(ordered.ids), []
+        while pending:
+            ready = next((i for i in pending if not waits[i] - set(result)), pending[0])
+            pending.remove(ready)
+            result.append(ready)
+        return workorders.browse(result)
 
     def _split_productions(self, amounts=False, cancel_remaining_qty=False, set_consumed_qty=False):
         """Book the work of the backorders split off order-linked productions (backorder wizard,

@@ -461,7 +461,9 @@ class MtoPromise(models.AbstractModel):
         """The planning operations of a production of `product` from `bom`, in the order of the
         work orders Odoo gives it: the BoM's own, then the kits' (`_explode_kits`), by sequence;
         when sequences repeat, Odoo numbers the kits' work orders first
-        (`mrp.production._resequence_workorders`)."""
+        (`mrp.production._resequence_workorders`). With operation dependencies on `bom`, each
+        waits for the operations it is blocked by (among the production's), as Odoo links its
+        work orders (`_link_workorders_and_moves`); the others start with the production."""
         own = [op for op in bom.operation_ids if not op._skip_operation_line(product)]
         if kit_operations:
             every = own + kit_operations
@@ -472,8 +474,11 @@ class MtoPromise(models.AbstractModel):
             sequences = range(len(ordered))
         else:
             ordered, sequences = own, [op.sequence for op in own]
+        ids = {op.id for op in ordered}
         return [Operation(op.id, op.name, sequence, op.workcenter_id.id,
-                          op.time_cycle_manual if op.time_mode == "manual" else op.time_cycle)
+                          op.time_cycle_manual if op.time_mode == "manual" else op.time_cycle,
+                          tuple(b.id for b in op.blocked_by_operation_ids if b.id in ids)
+                          if bom.allow_operation_dependencies else None)
                 for op, sequence in zip(ordered, sequences, strict=True)]
 
     @api.model
@@ -760,13 +765,15 @@ class MtoPromise(models.AbstractModel):
 
         Odoo's rule (`mrp.workcenter._get_capacity`): the product's row, else a row without
         product, which holds for every product; among rows in several units, the one in the
-        product's unit first. Rows of zero capacity are left out. No query: the rows and units are
+        product's unit first. A row of zero capacity counts the BoM's quantity per cycle, with
+        its own setup and cleanup. No query: the rows and units are
         prefetched for all work centers.
         """
         rows = defaultdict(list)
         for c in workcenter.capacity_ids:
-            if c.capacity > 0:
-                rows[c.product_id.id or None].append(c)
+            # a row of zero capacity still holds: the BoM's quantity per cycle with its own setup
+            # and cleanup (the planner's fallback), and the product's row hides the one for any
+            rows[c.product_id.id or None].append(c)
         if not rows:
             return {}
         result = {}

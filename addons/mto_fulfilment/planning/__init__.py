@@ -16,7 +16,7 @@ from .intervals import (
     working_minutes,
 )
 from .material import Ledger
-from .promise import Planner, promise_lines
+from .promise import Planner, operation_order, promise_lines
 from .reliability import LIKELY_PERCENTILE, per_purchase_percentile, percentile_days, production_buffer_days
 from .results import (
     MAKE_TO_ORDER,
@@ -66,6 +66,7 @@ __all__ = [
     "per_purchase_percentile",
     "percentile_days",
     "production_buffer_days",
+    "operation_order",
     "promise_lines",
     "subtract_intervals",
     "working_minutes",

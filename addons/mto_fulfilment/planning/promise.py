@@ -6,7 +6,8 @@ capacity; later lines see the stock and capacity taken by earlier ones.
 
 Promise date formula (all offsets in calendar days)::
 
-    goods_ready   = last operation end (made), stock/supply date, or purchase arrival
+    goods_ready   = end of the operation ending last (made; operations run in sequence or, with
+                    dependencies, after those they wait for), stock/supply date, or purchase arrival
     ship_ready    = goods_ready + manufacturing_lead_days + production buffer
                     (only for goods made for the line; the buffer may depend on how far
                     ahead goods_ready is: reliability.production_buffer_days)
@@ -473,22 +474,28 @@ class Planner:
             src = self._source(bom_line.product_id, need, path, not_before)
             if src.ready > material_ready:
                 material_ready, critical = src.ready, src
-        cursor, wait = material_ready, None
-        for op in sorted(bom.operations, key=lambda o: (o.sequence, o.id)):
+        cursor, wait, ends = material_ready, None, {}
+        for op in operation_order(bom.operations, product.name):
+            if op.blocked_by is None:
+                earliest = cursor
+            else:
+                earliest = max([material_ready, *(ends[b] for b in op.blocked_by if b in ends)])
             if self._is_done(product_id, op.id):
                 continue
-            slot = self._held_slot(op, product_id, qty, bom_qty, cursor) or self._board.best_slot(
-                op, product_id, qty, bom_qty, cursor, product.name)
+            slot = self._held_slot(op, product_id, qty, bom_qty, earliest) or self._board.best_slot(
+                op, product_id, qty, bom_qty, earliest, product.name)
             self._board.book(slot)
             self._record_booking(
                 Booking(slot.workcenter_id, op.id, product_id, slot.start, slot.end, path)
             )
             if slot.wait > ZERO and (wait is None or slot.wait > wait.duration):
                 wait = Wait(slot.workcenter_id, slot.start, slot.wait)
-            closed = self._board.time_off_before(slot, cursor)
+            closed = self._board.time_off_before(slot, earliest)
             if closed and (wait is None or closed[1] > wait.duration):
                 wait = Wait(slot.workcenter_id, closed[0], closed[1], time_off=True)
-            cursor = slot.end
+            ends[op.id] = slot.end
+            # the production ends with its last operation to end (parallel ones: not the last planned)
+            cursor = slot.end if op.blocked_by is None else max(cursor, slot.end)
         if not bom.operations:
             cursor = material_ready + timedelta(days=bom.produce_delay or 0.0)
         return Production(product_id, qty, floor, material_ready, cursor, critical, wait)
@@ -647,6 +654,28 @@ class Planner:
         part.goods_ready = max(part.goods_ready, stock_ready)
         part.ship_ready = max(part.ship_ready, stock_ready)
         return part
+
+
+def operation_order(operations: Iterable[Operation], product: str = "") -> list[Operation]:
+    """The operations in the order they are planned: by sequence, as Odoo chains work orders;
+    with dependencies (``blocked_by`` set), an operation only after those it waits for (by
+    sequence among those ready), whatever its own sequence: Odoo blocks its work order until
+    they are done, so a slot booked before theirs would never be kept."""
+    ordered = sorted(operations, key=lambda o: (o.sequence, o.id))
+    if all(op.blocked_by is None for op in ordered):
+        return ordered
+    ids = {op.id for op in ordered}
+    result, placed = [], set()
+    while len(result) < len(ordered):
+        ready = next((op for op in ordered if op.id not in placed
+                      and all(b in placed or b not in ids for b in op.blocked_by or ())), None)
+        if ready is None:
+            raise PlanningInputError(
+                _("The operations of %(product)s wait for each other in a loop.") % {"product": product}
+            )
+        result.append(ready)
+        placed.add(ready.id)
+    return result
 
 
 def promise_lines(snapshot: Snapshot, lines: Iterable[LineRequest]) -> list[LineResult]:

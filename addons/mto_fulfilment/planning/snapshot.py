@@ -43,13 +43,19 @@ class BomLine:
 
 @dataclass
 class Operation:
-    """One routing step; ``time_cycle`` is minutes per cycle at 100 % efficiency."""
+    """One routing step; ``time_cycle`` is minutes per cycle at 100 % efficiency.
+
+    ``blocked_by``: None, the operation starts when the one before it (by sequence) ends, as
+    Odoo chains work orders; else the ids of the operations it waits for (a BoM with operation
+    dependencies: Odoo runs the others in parallel, from the production's start).
+    """
 
     id: int
     name: str
     sequence: int
     workcenter_id: int
     time_cycle: float
+    blocked_by: tuple[int, ...] | None = None
 
 
 @dataclass

@@ -12,3 +12,4 @@ from . import test_replan_late_work
 from . import test_replan_quantity_change
 from . import test_kits
 from . import test_order_stock_reserve
+from . import test_promise_workcenters
