@@ -176,3 +176,65 @@ def _http_get(server, login, password, path):
         return response.status, response.read().decode(errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(errors="replace")
+
+
+def test_order_stock_cannot_be_created_for_another_order(odoo_server, admin):
+    """Pegging by creation: an inventory, manufacturing or purchase user cannot create a move, an
+    MO or an RFQ line made for an order line that is not part of that order's documents (they
+    would take its goods or make goods for it); the order's own backorder, done by the inventory
+    user over XML-RPC, keeps its pegging."""
+    warehouse = admin("stock.warehouse", "search_read", [("company_id", "=", admin("res.users", "read", [
+        admin.uid], ["company_id"])[0]["company_id"][0])], fields=["lot_stock_id", "in_type_id"], limit=1)[0]
+    stock, customers = warehouse["lot_stock_id"][0], admin.ref("stock.stock_location_customers")
+    product = admin("product.product", "create", {"name": "Security Pegged Lathe", "type": "consu",
+                                                  "is_storable": True})
+    component = admin("product.product", "create", {"name": "Security Pegged Bed", "type": "consu"})
+    admin("mrp.bom", "create", {"product_tmpl_id": admin("product.product", "read", [product], ["product_tmpl_id"])[
+        0]["product_tmpl_id"][0], "bom_line_ids": [(0, 0, {"product_id": component, "product_qty": 1})]})
+    admin("mto.routing.rule", "create", {"name": "Security pegged stock first", "product_id": product,
+                                         "strategy": "stock_then_order", "sequence": 1})
+    receive(admin, warehouse, {product: 3})
+    customer = admin("res.partner", "create", {"name": "Security Pegged Customer"})
+    order = admin("sale.order", "create", {"partner_id": customer, "order_line": [
+        (0, 0, {"product_id": product, "product_uom_qty": 3})]})
+    admin("sale.order", "action_confirm", [order])
+    line = admin("sale.order", "read", [order], ["order_line"])[0]["order_line"][0]
+    delivery = admin("stock.picking", "search_read", [("sale_id", "=", order)], fields=["move_ids"])[0]
+    move = delivery["move_ids"][0]
+    assert admin("stock.move", "read", [move], ["mto_sale_line_id", "quantity"])[0]["quantity"] == 3
+
+    def pegged():
+        return sum(q["quantity"] for q in admin("stock.quant", "search_read", [("mto_sale_line_id", "=", line)],
+                                                fields=["quantity"]))
+
+    assert pegged() == 3
+    users = {}
+    for login, groups in (("sec_peg_clerk", ["stock.group_stock_user"]), ("sec_peg_maker", ["mrp.group_mrp_user"]),
+                          ("sec_peg_buyer", ["purchase.group_purchase_user"])):
+        admin("res.users", "create", {"login": login, "password": f"{login}_pw", "name": login,
+                                      "group_ids": [(6, 0, [admin.ref(g) for g in groups])]})
+        users[login] = odoo_server.login(login, f"{login}_pw")
+    clerk, maker, buyer = users["sec_peg_clerk"], users["sec_peg_maker"], users["sec_peg_buyer"]
+    moves_before = admin("stock.move", "search_count", [("mto_sale_line_id", "=", line)])
+    taken = {"product_id": product, "product_uom_qty": 3, "location_id": stock, "location_dest_id": customers}
+    _denied(lambda: clerk("stock.move", "create", dict(taken, mto_sale_line_id=line, move_line_ids=[(0, 0, {
+        "product_id": product, "quantity": 3, "location_id": stock, "location_dest_id": customers,
+        "mto_sale_line_id": line})])))
+    _denied(lambda: clerk("stock.move", "create", dict(taken, sale_line_id=line)))
+    _denied(lambda: clerk("stock.move", "copy", [move], {"picking_id": False}))
+    _denied(lambda: maker("mrp.production", "create", {"product_id": product, "product_qty": 1,
+                                                       "mto_sale_line_id": line}))
+    _denied(lambda: maker("mrp.production", "create", {"product_id": product, "product_qty": 1, "sale_line_id": line}))
+    vendor = admin("res.partner", "create", {"name": "Security Pegged Vendor"})
+    _denied(lambda: buyer("purchase.order", "create", {"partner_id": vendor, "order_line": [
+        (0, 0, {"product_id": product, "product_qty": 1, "mto_sale_line_id": line})]}))
+    assert admin("stock.move", "search_count", [("mto_sale_line_id", "=", line)]) == moves_before
+    assert not admin("mrp.production", "search", [("mto_sale_line_id", "=", line)])
+    assert pegged() == 3 and admin("stock.move", "read", [move], ["quantity"])[0]["quantity"] == 3
+    # the clerk ships 1 and backorders 2: the backorder's move is split off with the order's pegging
+    clerk("stock.move", "write", [move], {"quantity": 1, "picked": True})
+    clerk("stock.picking", "button_validate", [delivery["id"]], context={"skip_backorder": True})
+    backorder = admin("stock.picking", "search_read", [("backorder_id", "=", delivery["id"])], fields=["move_ids"])
+    rest = admin("stock.move", "read", backorder[0]["move_ids"], ["mto_sale_line_id", "quantity"])
+    assert [(m["mto_sale_line_id"][0], m["quantity"]) for m in rest] == [(line, 2)]
+    assert pegged() == 2

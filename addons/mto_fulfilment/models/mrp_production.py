@@ -1,7 +1,8 @@
 from odoo import api, fields, models
+from odoo.fields import Command
 
 from . import batching
-from .pegging import check_peg_write
+from .pegging import check_peg_write, peg_create_error
 from .plant_time import plant_day
 
 
@@ -25,15 +26,51 @@ class MrpProduction(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not vals.get("mto_sale_line_id") and vals.get("sale_line_id"):
+            if "mto_sale_line_id" not in vals and vals.get("sale_line_id"):
                 line = self.env["sale.order.line"].browse(vals["sale_line_id"])
                 if line.mto_strategy in ("make_to_order", "stock_then_order"):
                     vals["mto_sale_line_id"] = line.id
         if batching.buffer_of(self.env, batching.DEFER_MO_CONFIRM) is not None:
             # created (draft) by a batched procurement run: their new work orders have nothing to
             # confirm yet, so do not make each MO compute its state as its work orders are created
-            return super(MrpProduction, self.with_context(skip_confirm=True)).create(vals_list).with_env(self.env)
-        return super().create(vals_list)
+            productions = super(MrpProduction, self.with_context(skip_confirm=True)).create(
+                vals_list).with_env(self.env)
+        else:
+            productions = super().create(vals_list)
+        if not self.env.su:
+            productions._mto_check_created_pegging()
+        return productions
+
+    def _mto_check_created_pegging(self):
+        """Refuse new MOs (created by a user) made for an order line that is not their origin's.
+
+        Procurement makes an order line's MOs (as superuser); a user makes one only by splitting
+        one off an MO of the line (backorder, split wizard): same production group, same product.
+        """
+        productions = self.sudo().filtered("mto_sale_line_id")
+        if not productions:
+            return
+        origins = productions.production_group_id.production_ids - productions
+        known = {(p.production_group_id.id, p.product_id.id, p.mto_sale_line_id.id) for p in origins}
+        if any((p.production_group_id.id, p.product_id.id, p.mto_sale_line_id.id) not in known
+               for p in productions):
+            raise peg_create_error(self)
+
+    def _get_backorder_mo_vals(self):
+        """A backorder is made for its MO's order line (sub-assemblies included)."""
+        return dict(super()._get_backorder_mo_vals(), mto_sale_line_id=self.mto_sale_line_id.id)
+
+    def copy_data(self, default=None):
+        """A duplicate is not made for the order line (nor are its components and goods), unless
+        it says so (backorders): the order's procurement decides what the order needs."""
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            if not vals.setdefault("mto_sale_line_id", False):
+                for fname in ("move_raw_ids", "move_finished_ids"):
+                    for command in vals.get(fname) or []:
+                        if command[0] == Command.CREATE:
+                            command[2]["mto_sale_line_id"] = False
+        return vals_list
 
     def write(self, vals):
         """Which order line an MO is made for is set when it is created (procurement, backorder)

@@ -5,6 +5,12 @@ The add-on pegs and unpegs them as superuser (Odoo's quant updates run in sudo, 
 release, the re-peg and the surplus release); a user writing the field (read-only on screen only,
 but reachable over XML-RPC) would free an order's goods or hand them to another order, unlogged.
 No context key opens the door: an RPC client can set any context key, not ``env.su``.
+
+Creating a record that designates an order line (a move, an MO, an RFQ line) is pegging too: a
+user may create one only as part of a document of that order line, which the record names
+(its MO, purchase line, picking, chained or returned move, production group). Procurement creates
+them as superuser; the splits, backorders, returns, scraps and MO edits Odoo makes with the
+user's rights name the document they come from.
 """
 from odoo import models
 from odoo.exceptions import AccessError
@@ -35,6 +41,13 @@ def check_peg_write(records, vals, fnames=("mto_sale_line_id",)):
             new = peg_id(vals[fname])
             if any((record[fname].id or False) != new for record in records):
                 raise peg_error(records.env)
+
+
+def peg_create_error(records):
+    return AccessError(records.env._(
+        "%(model)s cannot be created for an order line directly: records are made for an order line "
+        "only through that order's own documents (its procurement, manufacturing and purchase orders, "
+        "and the splits, backorders, returns and scraps of their moves).", model=records._description))
 
 
 def move_pegs(move):

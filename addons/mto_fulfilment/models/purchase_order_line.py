@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .pegging import check_peg_write
+from .pegging import check_peg_write, peg_create_error, peg_id
 
 
 class PurchaseOrderLine(models.Model):
@@ -14,6 +14,13 @@ class PurchaseOrderLine(models.Model):
         help="The expected arrival when the purchase order was confirmed; the vendor's lateness "
              "(reliability buffer of promises) is measured from this date or from the confirmation "
              "plus the vendor's lead time, whichever is later.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Only procurement (as superuser) buys for an order line; a copy does not (not copied)."""
+        if not self.env.su and any(peg_id(vals.get("mto_sale_line_id")) for vals in vals_list):
+            raise peg_create_error(self)
+        return super().create(vals_list)
 
     @api.model
     def _prepare_purchase_order_line_from_procurement(self, product_id, product_qty, product_uom,

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from . import batching
-from .pegging import check_peg_write
+from .pegging import check_peg_write, peg_create_error
 
 
 class StockMove(models.Model):
@@ -10,6 +10,63 @@ class StockMove(models.Model):
     mto_sale_line_id = fields.Many2one(
         "sale.order.line", string="Order line (MTO)", index="btree_not_null",
         help="The make-to-order sale order line this move serves.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        if not self.env.su:
+            moves._mto_check_created_pegging()
+        return moves
+
+    def _mto_check_created_pegging(self):
+        """Refuse new moves (created by a user) made for an order line none of their documents has.
+
+        A move designates its order line (``mto_sale_line_id``) and, where it reserves stock, its
+        sale line (which sees that line's order stock, `_mto_peg_env`). It may designate those of
+        its MO (components, finished goods, consumption warnings, resizes), of its purchase line
+        (receipts of a confirmed RFQ), of the moves it was split, copied or returned from or is
+        chained to, or of the other moves of its transfer (backorders, kit components, scraps of a
+        transfer); a relocation (or an inventory manager's count), those of the order stock it
+        moves. All checked at once: the caller's transaction is undone with the refusal.
+        """
+        moves = self.sudo()
+        needed = {}
+        for move in moves:
+            lines = move.mto_sale_line_id
+            if not move.location_id.should_bypass_reservation():
+                lines |= move.sale_line_id
+            if lines:
+                needed[move] = lines
+        if not needed:
+            return
+        moves = moves.browse([move.id for move in needed])
+        related = (moves.move_orig_ids | moves.move_dest_ids | moves.origin_returned_move_id
+                   | moves.picking_id.move_ids) - moves.browse(self.ids)
+        related.fetch(["mto_sale_line_id", "sale_line_id"])  # once for all the moves
+        counted = set()
+        # relocations keep the goods in the warehouse; counts (to or from inventory loss) are an
+        # inventory manager's, as Odoo's own applied counts
+        usages = {"internal", "inventory"} if self.env.user.has_group("stock.group_stock_manager") else {"internal"}
+        inventory = moves.filtered(lambda m: m.is_inventory and m.mto_sale_line_id and {
+            m.location_id.usage, m.location_dest_id.usage} <= usages)
+        if inventory:
+            rows = self.env["stock.quant"].sudo()._read_group(
+                [("product_id", "in", inventory.product_id.ids),
+                 ("mto_sale_line_id", "in", inventory.mto_sale_line_id.ids),
+                 ("location_id", "in", (inventory.location_id | inventory.location_dest_id).ids)],
+                ["product_id", "location_id", "mto_sale_line_id"])
+            counted = {(product.id, location.id, line.id) for product, location, line in rows}
+        for move, lines in needed.items():
+            documents = (move.move_orig_ids | move.move_dest_ids | move.origin_returned_move_id
+                         | move.picking_id.move_ids) & related
+            allowed = (documents.mto_sale_line_id | documents.sale_line_id
+                       | (move.raw_material_production_id | move.production_id).mto_sale_line_id
+                       | move.purchase_line_id.mto_sale_line_id)
+            if move in inventory and {(move.product_id.id, location.id, move.mto_sale_line_id.id)
+                                      for location in move.location_id | move.location_dest_id} & counted:
+                allowed |= move.mto_sale_line_id
+            if lines - allowed:
+                raise peg_create_error(self)
 
     def write(self, vals):
         """A move's pegging is set where it is created (procurement, production, purchase,
