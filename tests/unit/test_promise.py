@@ -52,6 +52,22 @@ def test_all_material_in_stock_only_lead_times():
     ]
 
 
+def test_manufacturing_in_three_steps_picks_and_stores_at_every_level():
+    """Components are picked to pre-production a day before each production starts, made goods
+    stored a day after it ends (Top, then Table): boards in stock Monday 08:00 are picked by
+    Tuesday 08:00, sawn until 09:00, the tops stored by Wednesday 09:00, picked for the tables by
+    Thursday 09:00, assembled until 11:00 and the tables stored by Friday 11:00."""
+    snap = plant(free_qty={LEG: 8, BOARD: 2}, pre_production_days=1, post_production_days=1)
+    res = one(snap, mto(2))
+    assert res.bookings == [
+        Booking(SAW, 300, TOP, at(1, 8), at(1, 9), (TABLE, TOP)),
+        Booking(ASSEMBLY, 100, TABLE, at(3, 9), at(3, 11), (TABLE,)),
+    ]
+    assert res.material_ready == at(2, 9)
+    assert res.capacity_ready == at(4, 11)
+    assert res.promise_date == date(2026, 3, 6)
+
+
 def test_partial_stock_then_purchase():
     res = one(plant(free_qty={LEG: 5, TOP: 2}), mto(2))
     assert res.allocations[:2] == [

@@ -87,6 +87,36 @@ class TestActualCost(MtoCostCommon):
         order.action_mto_update_actual_cost()
         self.assertAlmostEqual(line.mto_actual_cost, 116.70)
 
+    def test_three_step_manufacturing_counts_components_once(self):
+        """Components picked to pre-production and goods stored from post-production: the picks
+        and store moves are transfers, not consumption; the same figures as in one step."""
+        self.company.mto_overhead_rate = 0.0
+        wh = self.warehouse
+        wh.manufacture_steps = "pbm_sam"
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        self.set_stock(self.steel, 10)
+        self.set_stock(self.screw, 100)
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        top = line._mto_top_productions()
+
+        def transfer(pickings):
+            for move in pickings.move_ids:
+                move.quantity = move.product_uom_qty
+            pickings.move_ids.picked = True
+            pickings.button_validate()
+
+        for production, minutes in ((sub, {self.wc_welding: 31}), (top, {self.wc_assembly: 45})):
+            transfer(production.picking_ids.filtered(lambda p: p.picking_type_id == wh.pbm_type_id))
+            self.produce_as(production, minutes=minutes)
+            transfer(production.picking_ids.filtered(lambda p: p.picking_type_id == wh.sam_type_id))
+        actual = self.rows(line, "actual")
+        self.assertAlmostEqual(actual["material"].amount, 25.20)
+        self.assertAlmostEqual(actual["material"].quantity, 14)
+        self.assertAlmostEqual(actual["labour"].amount, 91.50)
+        self.assertAlmostEqual(line.mto_actual_cost, 116.70)
+        self.assertTrue(line.mto_cost_final)
+
     def test_extra_cost_and_purchase_for_order(self):
         self.company.mto_overhead_rate = 0.0
         order = self.make_order([(self.machine, 1), (self.steel, 10)])

@@ -283,9 +283,24 @@ class MtoPromise(models.AbstractModel):
             if company.mto_vendor_buffer_per_order else 0.0,
             security_lead_days=company.security_lead or 0.0,
             delivery_days=sum(warehouse.delivery_route_id.rule_ids.mapped("delay")),
+            **self._manufacture_step_days(warehouse),
             horizon_days=self._horizon_days(),
             kits=kits,
         )
+
+    @api.model
+    def _manufacture_step_days(self, warehouse):
+        """The delays of a warehouse's manufacturing steps: picking the components to
+        pre-production (its pull rules, as Odoo's lead days of a production count them) and, in
+        3 steps, storing the goods from post-production (its push rule)."""
+        if warehouse.manufacture_steps == "mrp_one_step" or not warehouse.pbm_route_id:
+            return {}
+        rules = warehouse.pbm_route_id.rule_ids
+        store = rules.filtered(lambda r: r.action == "push" and r.location_src_id == warehouse.sam_loc_id) \
+            if warehouse.manufacture_steps == "pbm_sam" else rules.browse()
+        return {"pre_production_days": float(sum(rules.filtered(
+                    lambda r: r.action in ("pull", "pull_push")).mapped("delay"))),
+                "post_production_days": float(sum(store.mapped("delay")))}
 
     @api.model
     def _components_to_order(self, components, warehouse):

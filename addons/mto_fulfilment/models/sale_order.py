@@ -92,7 +92,13 @@ class SaleOrder(models.Model):
             return "quotation"
         outgoing = self.picking_ids.filtered(
             lambda p: p.picking_type_code == "outgoing" and p.state != "cancel")
-        if outgoing and all(p.state == "done" for p in outgoing):
+        pending = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        # a delivery in 2 or 3 steps: its pick and pack are internal transfers, so goods still
+        # on their way to the customer through them are not delivered (a backorder of the pick)
+        delivering = pending.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+            and (m.location_final_id or m.location_dest_id).usage == "customer")
+        if outgoing and all(p.state == "done" for p in outgoing) and not delivering:
             return "delivered"
         productions = self.order_line.mto_production_ids.filtered(
             lambda p: p.state not in ("done", "cancel"))
@@ -101,12 +107,30 @@ class SaleOrder(models.Model):
                    for p in productions):
                 return "in_production"
             return "waiting_material"
-        pending = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        if pending and all(p.state == "assigned" for p in pending):
+        if pending and all(p.state == "assigned" or self._mto_goods_in_hand(
+                p.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))) for p in pending):
             return "ready"
         if not pending:
             return "delivered" if outgoing else "ready"
         return "waiting_material"
+
+    @api.model
+    def _mto_goods_in_hand(self, moves):
+        """Whether these open moves have their goods: reserved, or waiting only for earlier steps
+        that have them (e.g. a delivery's pick waiting for the store step that takes finished
+        goods from post-production to stock, in a warehouse manufacturing in 3 steps)."""
+        seen = set()
+
+        def in_hand(move):
+            if move.state == "assigned":
+                return True
+            if move.state != "waiting" or move.id in seen:
+                return False
+            seen.add(move.id)
+            earlier = move.move_orig_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            return bool(earlier) and all(in_hand(m) for m in earlier)
+
+        return bool(moves) and all(in_hand(move) for move in moves)
 
     @api.depends("order_line.mto_at_risk")
     def _compute_mto_at_risk(self):

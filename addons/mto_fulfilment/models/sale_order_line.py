@@ -523,23 +523,31 @@ class SaleOrderLine(models.Model):
         Components and goods reserved for the line were pegged to it; shrinking its production
         unreserves what is no longer needed but would leave it pegged, out of every other
         order's reach until this one ships. Per product and location, what the line's open
-        moves from there still need stays pegged; only unreserved goods are released.
+        moves from there still need stays pegged, less what its open transfers from other
+        locations of the warehouse still bring there (in a warehouse manufacturing in 2 or 3
+        steps, components come to pre-production by the line's own picks: what was picked for
+        the quantity removed is surplus, a sub-assembly's components still to pick are pegged in
+        stock); only unreserved goods are released.
         """
         self.ensure_one()
         quants = self._mto_pegged_quants()
         if not quants:
             return
-        moves = (self.mto_production_ids.move_raw_ids | self.move_ids).filtered(
+        moves = (self.mto_production_ids.move_raw_ids | self.move_ids | self.env["stock.move"].search(
+            [("mto_sale_line_id", "=", self.id), ("state", "not in", ("done", "cancel"))])).filtered(
             lambda m: m.state not in ("done", "cancel"))
         pegged = defaultdict(float)
         for quant in quants:
             pegged[quant.product_id, quant.location_id] += quant.quantity
         released = []
         for (product, location), quantity in pegged.items():
-            needed = sum(
-                move.product_uom._compute_quantity(move.product_uom_qty, product.uom_id)
-                for move in moves
-                if move.product_id == product and location._child_of(move.location_id))
+            needed = 0.0
+            for move in moves.filtered(lambda m, p=product: m.product_id == p):
+                qty = move.product_uom._compute_quantity(move.product_uom_qty, product.uom_id)
+                if location._child_of(move.location_id):
+                    needed += qty
+                elif move.location_id.usage == "internal" and location._child_of(move.location_dest_id):
+                    needed -= qty  # the line's goods on their way there, pegged where they are now
             surplus = product.uom_id.round(quantity - needed)
             if product.uom_id.compare(surplus, 0) > 0:
                 moved = self._mto_release_stock(product, surplus, location)

@@ -162,10 +162,14 @@ class StockMove(models.Model):
         """This move may use its order line's stock (and free stock); other orders' stock never.
 
         Free stock that a make-to-order move reserves becomes its order's stock (`mto_peg_reserve`);
-        a plain delivery only sees what was pegged to its line (e.g. re-pegged goods).
+        a plain delivery sees what was pegged to its line (e.g. re-pegged goods) and free stock.
+        So does a strict look-up (`mto_peg_free`): a step of a multi-step transfer reserves the
+        goods its previous step brought, free ones too (a make-to-stock line's pick, components
+        picked by hand from free stock to pre-production).
         """
         line = self.mto_sale_line_id or self.sale_line_id
-        return self.with_context(mto_peg=line.id or False, mto_peg_reserve=bool(self.mto_sale_line_id))
+        return self.with_context(mto_peg=line.id or False, mto_peg_reserve=bool(self.mto_sale_line_id),
+                                 mto_peg_free=True)
 
     def _get_available_quantity(self, location_id, lot_id=None, package_id=None, owner_id=None, strict=False,
                                 allow_negative=False):

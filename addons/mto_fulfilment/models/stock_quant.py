@@ -13,6 +13,9 @@ _logger = logging.getLogger(__name__)
 
 # Context key carrying the sale order line whose order stock may be used (int), or False.
 PEG = "mto_peg"
+# Context key of a move's own look-ups: a strict one (the goods its previous step brought: same
+# lot, package and owner) sees free stock too, as a non-strict one does; quant updates ignore it.
+PEG_FREE = "mto_peg_free"
 
 
 class StockQuant(models.Model):
@@ -32,9 +35,15 @@ class StockQuant(models.Model):
     mto_sale_order_id = fields.Many2one(
         related="mto_sale_line_id.order_id", string="Pegged to order", store=True, index="btree_not_null")
 
+    def _mto_peg_loose(self, strict):
+        """Whether a look-up sees free stock besides the context's order stock: not for a strict
+        one (a quant update: pegging is part of the quant's identity) unless a move asks for it
+        (`PEG_FREE`: the goods a previous step of a multi-step transfer brought free)."""
+        return not strict or bool(self.env.context.get(PEG_FREE))
+
     def _mto_peg_domain(self, strict):
         peg = self.env.context.get(PEG) or False
-        if strict or not peg:
+        if not peg or not self._mto_peg_loose(strict):
             return Domain("mto_sale_line_id", "=", peg)
         return Domain("mto_sale_line_id", "in", [peg, False])
 
@@ -48,16 +57,19 @@ class StockQuant(models.Model):
         quants = super()._gather(product_id, location_id, lot_id=lot_id, package_id=package_id,
                                  owner_id=owner_id, strict=strict, qty=qty)
         peg = self.env.context.get(PEG) or False
+        loose = peg and self._mto_peg_loose(strict)
         if self.env.context.get("quants_cache") is not None:
             # the reservation cache bypasses the domain: filter it the same way
-            allowed = {peg} if strict or not peg else {peg, False}
+            allowed = {peg, False} if loose else {peg}
             quants = quants.filtered(lambda q: (q.mto_sale_line_id.id or False) in allowed)
-        if peg and not strict:
+        if loose:
             quants = quants.sorted(lambda q: q.mto_sale_line_id.id != peg)  # the order's own stock first
         return quants
 
     def _update_available_quantity(self, product_id, location_id, quantity=False, reserved_quantity=False,
                                    lot_id=None, package_id=None, owner_id=None, in_date=None):
+        if self.env.context.get(PEG_FREE):
+            self = self.with_context(**{PEG_FREE: False})  # an update hits the quant of its own pegging
         if self.env.context.get(PEG) and location_id.usage != "internal":
             # pegging ends where stock leaves the warehouse (customers, production, scrap...)
             self = self.with_context(**{PEG: False})

@@ -7,7 +7,8 @@ capacity; later lines see the stock and capacity taken by earlier ones.
 Promise date formula (all offsets in calendar days)::
 
     goods_ready   = end of the operation ending last (made; operations run in sequence or, with
-                    dependencies, after those they wait for), stock/supply date, or purchase arrival
+                    dependencies, after those they wait for; + post_production_days, the store
+                    step of a 3-step manufacturing), stock/supply date, or purchase arrival
     ship_ready    = goods_ready + manufacturing_lead_days + production buffer
                     (only for goods made for the line; the buffer may depend on how far
                     ahead goods_ready is: reliability.production_buffer_days)
@@ -474,12 +475,14 @@ class Planner:
             src = self._source(bom_line.product_id, need, path, not_before)
             if src.ready > material_ready:
                 material_ready, critical = src.ready, src
-        cursor, wait, ends = material_ready, None, {}
+        start = material_ready
+        if bom.lines and self.snapshot.pre_production_days:
+            # the components are picked to pre-production before the work starts
+            start = material_ready + timedelta(days=self.snapshot.pre_production_days)
+        cursor, wait, ends = start, None, {}
         for op in operation_order(bom.operations, product.name):
-            if op.blocked_by is None:
-                earliest = cursor
-            else:
-                earliest = max([material_ready, *(ends[b] for b in op.blocked_by if b in ends)])
+            # after the previous operation, or (dependencies) after those it waits for
+            earliest = cursor if op.blocked_by is None else max([start, *(ends[b] for b in op.blocked_by if b in ends)])
             if self._is_done(product_id, op.id):
                 continue
             slot = self._held_slot(op, product_id, qty, bom_qty, earliest) or self._board.best_slot(
@@ -497,7 +500,9 @@ class Planner:
             # the production ends with its last operation to end (parallel ones: not the last planned)
             cursor = slot.end if op.blocked_by is None else max(cursor, slot.end)
         if not bom.operations:
-            cursor = material_ready + timedelta(days=bom.produce_delay or 0.0)
+            cursor = cursor + timedelta(days=bom.produce_delay or 0.0)
+        # stored from post-production before it ships or goes into the next level
+        cursor += timedelta(days=self.snapshot.post_production_days)
         return Production(product_id, qty, floor, material_ready, cursor, critical, wait)
 
     def _is_done(self, product_id: int, operation_id: int) -> bool:

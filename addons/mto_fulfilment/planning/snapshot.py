@@ -115,6 +115,10 @@ class Snapshot:
     booked lead)); the buffer is worked out per line from how far ahead its goods are made
     (``reliability.production_buffer_days``).
     ``security_lead_days``: sales security lead; ``delivery_days``: picking/shipping steps.
+    ``pre_production_days``: a warehouse manufacturing in 2 or 3 steps picks each production's
+    components to pre-production first: its work starts this long after they are ready.
+    ``post_production_days``: in 3 steps, made goods are stored from post-production to stock
+    this long after their production ends (before they ship or go into the next level).
     ``horizon_days``: operations may not start later than ``now`` + this many days.
     ``tz``: the plant's time zone (IANA name): a promise is the plant's day, not UTC's.
     ``order_vendor_percentile``: when set, the vendor buffers hold per order: a line that buys
@@ -141,6 +145,8 @@ class Snapshot:
     production_buffer_sample: tuple[float, tuple[float, ...], tuple[tuple[float, float], ...]] | None = None
     security_lead_days: float = 0.0
     delivery_days: float = 0.0
+    pre_production_days: float = 0.0
+    post_production_days: float = 0.0
     horizon_days: int = 700
     order_vendor_percentile: float = 0.0
     tz: str = "UTC"

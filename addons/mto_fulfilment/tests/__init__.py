@@ -14,3 +14,4 @@ from . import test_kits
 from . import test_order_stock_reserve
 from . import test_promise_workcenters
 from . import test_order_stock_guard
+from . import test_multi_step
