@@ -5,6 +5,12 @@ from odoo import api, fields, models
 from .pegging import check_peg_write, move_pegs, peg_error, peg_id
 
 
+def _pegged(records, peg):
+    """`records` touching the quants of pegging `peg` only (a move's look-up key `mto_peg_free`,
+    see stock.move._mto_peg_env, does not reach a move line's own quant updates)."""
+    return records.with_context(mto_peg=peg, mto_peg_free=False)
+
+
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
@@ -31,10 +37,10 @@ class StockMoveLine(models.Model):
             groups[peg_id(vals["mto_sale_line_id"])].append(index)
         if len(groups) == 1:
             peg = next(iter(groups))
-            return super(StockMoveLine, self.with_context(mto_peg=peg)).create(vals_list).with_env(self.env)
+            return super(StockMoveLine, _pegged(self, peg)).create(vals_list).with_env(self.env)
         records = {}
         for peg, indexes in groups.items():
-            created = super(StockMoveLine, self.with_context(mto_peg=peg)).create([vals_list[i] for i in indexes])
+            created = super(StockMoveLine, _pegged(self, peg)).create([vals_list[i] for i in indexes])
             records.update(zip(indexes, created.ids, strict=True))
         return self.browse([records[i] for i in range(len(vals_list))])
 
@@ -50,7 +56,7 @@ class StockMoveLine(models.Model):
         return super().write(vals)
 
     def _synchronize_quant(self, quantity, location, action="available", in_date=False, **quants_value):
-        return super(StockMoveLine, self.with_context(mto_peg=self.mto_sale_line_id.id or False))._synchronize_quant(
+        return super(StockMoveLine, _pegged(self, self.mto_sale_line_id.id or False))._synchronize_quant(
             quantity, location, action=action, in_date=in_date, **quants_value)
 
     def unlink(self):
@@ -59,11 +65,11 @@ class StockMoveLine(models.Model):
         for line in self:
             pegs[line.mto_sale_line_id.id or False] |= line
         for peg, lines in pegs.items():
-            super(StockMoveLine, lines.with_context(mto_peg=peg)).unlink()
+            super(StockMoveLine, _pegged(lines, peg)).unlink()
         return True
 
     def _free_reservation(self, product_id, location_id, quantity, lot_id=None, package_id=None, owner_id=None,
                           ml_ids_to_ignore=None):
-        return super(StockMoveLine, self.with_context(mto_peg=self.mto_sale_line_id.id or False))._free_reservation(
+        return super(StockMoveLine, _pegged(self, self.mto_sale_line_id.id or False))._free_reservation(
             product_id, location_id, quantity, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
             ml_ids_to_ignore=ml_ids_to_ignore)
