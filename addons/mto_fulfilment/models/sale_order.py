@@ -462,6 +462,8 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         lines = self.filtered(lambda o: o.state == "sale").order_line
         res = super()._action_cancel()
-        lines._mto_cancel_production()
+        # the salesperson cancels; cancelling the production and the RFQs made for it follows as
+        # the system's doing (as a quantity decrease does), she has no purchase rights
+        lines.sudo()._mto_cancel_production()
         lines.order_id._mto_notify_risk()  # the salesperson's at-risk activity is closed
         return res

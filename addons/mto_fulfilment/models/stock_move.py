@@ -83,6 +83,14 @@ class StockMove(models.Model):
     def _prepare_merge_moves_distinct_fields(self):
         return super()._prepare_merge_moves_distinct_fields() + ["mto_sale_line_id"]
 
+    def _get_upstream_documents_and_responsibles(self, visited):
+        """Walk the chain with the system's rights: a salesperson cancelling or reducing her
+        order reaches the purchases and productions made for it (Odoo reads their purchase lines
+        here only to leave them a note, which it schedules as superuser anyway)."""
+        if self.env.su:
+            return super()._get_upstream_documents_and_responsibles(visited)
+        return super(StockMove, self.sudo())._get_upstream_documents_and_responsibles(visited.sudo())
+
     # ------------------------------------------------------------ batched confirmation
     def _action_assign(self, force_qty=False):
         deferred = batching.buffer_of(self.env, batching.DEFER_ASSIGN)

@@ -275,6 +275,30 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(sum(remaining.mapped("product_qty")), qty_b)
         self.assertEqual(order_a.mto_fulfilment_state, "cancelled")
 
+    def test_salesperson_cancels_her_confirmed_orders(self):
+        """A salesperson (no purchase or inventory rights) cancels her orders from the form: one
+        made to order (its frame's steel bought for it), one from stock. It failed reading the
+        purchase lines: Odoo's walk up the delivery chain and the RFQs made for the order."""
+        seller = new_test_user(self.env, "mto_cancel_seller", groups="sales_team.group_sale_salesman")
+        self.set_stock(self.screw, 100)
+        self.set_stock(self.spare, 5)
+        made = self.make_order([(self.machine, 1)], confirm=False)
+        stocked = self.make_order([(self.spare, 1)], confirm=False)
+        (made | stocked).user_id = seller
+        made.with_user(seller).action_confirm()
+        stocked.with_user(seller).action_confirm()
+        mos = made.order_line.mto_production_ids
+        self.assertTrue(self.env["purchase.order.line"].search([("mto_sale_line_id", "=", made.order_line.id)]))
+        for order in (made, stocked):
+            self.env.invalidate_all()  # a new request: nothing read as superuser is cached
+            order.with_user(seller).action_cancel()
+            self.assertEqual(order.state, "cancel")
+        self.assertEqual(set(mos.mapped("state")), {"cancel"})
+        self.assertFalse(self.env["purchase.order.line"].search([("mto_sale_line_id", "=", made.order_line.id)]))
+        self.assertEqual(stocked.picking_ids.state, "cancel")
+        self.assertTrue(made.message_ids.filtered(
+            lambda m: "not-started production cancelled" in (m.body or "") and m.author_id == seller.partner_id))
+
     def test_cancel_with_started_mo_flags_planner(self):
         self.frames_from_stock()
         order = self.make_order([(self.machine, 2)])
