@@ -15,6 +15,7 @@
         "views/mto_cost_line_views.xml",
         "views/sale_order_views.xml",
         "views/mrp_production_views.xml",
+        "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "report/mto_cost_sheet_report.xml",

@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import MtoCostCommon
 
@@ -84,6 +84,21 @@ class TestSecurity(MtoCostCommon):
         line = order.order_line.with_user(self.salesman)
         line.product_uom_qty = 2
         self.assertEqual(order.order_line.product_uom_qty, 2)
+
+    def test_salesperson_sees_no_product_cost(self):
+        """The product screens show a salesperson no cost (the product form showed it); those who
+        buy, stock, make or account for the product still see it."""
+        seller = new_test_user(self.env, "mto_cost_seller", groups="sales_team.group_sale_salesman")
+        views = [("product.template", "product.product_template_only_form_view", "form"),
+                 ("product.template", "product.product_template_tree_view", "list"),
+                 ("product.product", "product.product_normal_form_view", "form"),
+                 ("product.product", "product.product_variant_easy_edit_view", "form"),
+                 ("product.product", "product.product_product_tree_view", "list")]
+        for user, shown in ((seller, False), (self.accountant, True), (self.mrp_manager, True)):
+            for model, xmlid, view_type in views:
+                arch = self.env[model].with_user(user).get_views(
+                    [(self.env.ref(xmlid).id, view_type)])["views"][view_type]["arch"]
+                self.assertEqual('name="standard_price"' in arch, shown, (user.login, xmlid))
 
     def test_manufacturing_user_finishes_an_orders_production(self):
         """A manufacturing user (no cost rights) finishes the order's MOs; the actual cost follows

@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -27,6 +29,31 @@ class TestOrderProduction(MtoCommon):
         self.assertEqual(po_lines.product_qty, 4)
         action = order.action_view_mto_production()
         self.assertEqual(action["domain"], [("id", "in", line.mto_production_ids.ids)])
+
+    def test_planner_sees_the_order_line_on_the_mo_form(self):
+        """A planner without sales rights sees (without opening it) the order line an MO is made
+        for; it was shown to salespeople only."""
+        planner = new_test_user(self.env, "mto_mo_planner", groups="mrp.group_mrp_manager,stock.group_stock_user")
+        seller = new_test_user(self.env, "mto_mo_seller", groups="sales_team.group_sale_salesman,mrp.group_mrp_user")
+        for user, no_open in ((planner, True), (seller, False)):
+            arch = etree.fromstring(self.env["mrp.production"].with_user(user).get_views(
+                [(False, "form")])["views"]["form"]["arch"])
+            fields = arch.xpath("//field[@name='mto_sale_line_id']")
+            self.assertEqual(len(fields), 1, user.login)
+            self.assertEqual("no_open" in (fields[0].get("options") or ""), no_open, user.login)
+
+    def test_order_form_shows_fulfilment_and_forecast(self):
+        """The order's fulfilment state has a row (and label) of its own, not a place in the
+        delivery date's row; lines at risk show the date now expected without asking for it."""
+        seller = new_test_user(self.env, "mto_form_seller", groups="sales_team.group_sale_salesman")
+        arch = etree.fromstring(self.env["sale.order"].with_user(seller).get_views(
+            [(False, "form")])["views"]["form"]["arch"])
+        state = arch.xpath("//field[@name='mto_fulfilment_state']")[0]
+        self.assertEqual(state.getparent().tag, "group")
+        self.assertFalse(arch.xpath("//div[contains(@class, 'o_row')][field[@name='commitment_date']]"
+                                    "//*[@name='mto_fulfilment_state' or contains(@class, 'text-danger')]"))
+        forecast = arch.xpath("//field[@name='order_line']/list/field[@name='mto_forecast_date']")[0]
+        self.assertEqual(forecast.get("optional"), "show")
 
     def test_orders_and_lines_never_share_a_production_order(self):
         order_a = self.make_order([(self.machine, 1), (self.machine, 3)])

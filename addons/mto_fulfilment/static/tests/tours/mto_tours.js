@@ -23,6 +23,15 @@ registry.category("web_tour.tours").add("mto_promise_tour", {
             run: "click",
         },
         {
+            content: "The order's fulfilment state sits with the delivery information",
+            trigger: ".o_notebook .nav-link:contains('Other Info')",
+            run: "click",
+        },
+        {
+            content: "... on its own labelled row, not squeezed into the delivery date's",
+            trigger: ".o_form_view .o_wrap_label label:contains('Fulfilment')",
+        },
+        {
             content: "Open the production made for this order",
             trigger: "button[name='action_view_mto_production']",
             run: "click",
