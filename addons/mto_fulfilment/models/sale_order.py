@@ -71,6 +71,10 @@ class SaleOrder(models.Model):
     mto_at_risk = fields.Boolean(
         "At risk", compute="_compute_mto_at_risk", store=True, index=True,
         help="At least one line is forecast later than promised.")
+    mto_risk_promise_date = fields.Date(
+        "Promised (at risk)", compute="_compute_mto_risk",
+        help="The latest date promised for the lines at risk (the order's delivery date may be an "
+             "earlier line's, when it ships as soon as possible).")
     mto_risk_date = fields.Date(
         "Now expected", compute="_compute_mto_risk",
         help="The latest date the plant now expects for the lines at risk (what the customer gets "
@@ -142,6 +146,7 @@ class SaleOrder(models.Model):
         """For the list of orders at risk: how late and why, without opening each order."""
         for order in self:
             risky = order.order_line.filtered("mto_at_risk")
+            order.mto_risk_promise_date = max(risky.mapped("mto_promise_date"), default=False)
             order.mto_risk_date = max(risky.mapped("mto_forecast_date"), default=False)
             order.mto_risk_cause = "; ".join(dict.fromkeys(c for c in risky.mapped("mto_risk_cause") if c)) or False
 

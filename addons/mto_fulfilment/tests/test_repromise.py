@@ -72,9 +72,11 @@ class TestRepromise(PromiseCase):
         self.assertTrue(line.mto_at_risk)
         self.assertTrue(cabinets.mto_at_risk)
         # the list of orders at risk says how late and why
-        self.assertEqual(cabinets.mto_risk_date, date(2026, 12, 16))
+        self.assertEqual((cabinets.mto_risk_promise_date, cabinets.mto_risk_date),
+                         (date(2026, 12, 10), date(2026, 12, 16)))
         self.assertIn("Panel Vendor", cabinets.mto_risk_cause)
-        self.assertEqual((stools.mto_risk_date, stools.mto_risk_cause), (False, False))
+        self.assertEqual((stools.mto_risk_promise_date, stools.mto_risk_date, stools.mto_risk_cause),
+                         (False, False, False))
         self.assertFalse(stools.order_line.mto_forecast_computed_at, "unaffected lines are not recomputed")
         activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
         activities = cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
