@@ -38,6 +38,12 @@ class StockRule(models.Model):
             return self.env["stock.route"]
         return line.warehouse_id._mto_routes_for("make_to_order", product)
 
+    def _should_auto_confirm_procurement_mo(self, p):
+        """An MO made for a confirmed order line is confirmed, also when its BoM has no
+        components (operations only): Odoo leaves such an MO in draft, where its work orders
+        are never booked into the slots the order's promise counted on."""
+        return super()._should_auto_confirm_procurement_mo(p) or bool(p.mto_sale_line_id)
+
     def _prepare_mo_vals(self, product_id, product_qty, product_uom, location_dest_id, name, origin,
                          company_id, values, bom):
         mo_values = super()._prepare_mo_vals(product_id, product_qty, product_uom, location_dest_id,

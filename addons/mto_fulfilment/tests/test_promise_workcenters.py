@@ -33,7 +33,7 @@ class TestPromiseWorkcenters(PromiseCase):
         """A product made to order from a BoM for `bom_qty` units with `operations`
         ([(name, work center, minutes per cycle)]); returns (product, bom)."""
         product = self.env["product.product"].create({"name": name, "type": "consu", "is_storable": True})
-        components = components or [(self.screw, 1)]
+        components = [(self.screw, 1)] if components is None else components
         bom = self.env["mrp.bom"].create({
             "product_tmpl_id": product.product_tmpl_id.id, "product_qty": bom_qty,
             "bom_line_ids": [Command.create({"product_id": p.id, "product_qty": q}) for p, q in components],
@@ -263,6 +263,20 @@ class TestPromiseWorkcenters(PromiseCase):
         self.env["mto.routing.rule"].create({"name": "Glue", "product_id": glue.id, "strategy": "make_to_order"})
         # now + 3 days = Thu 10 08:00
         self.assertEqual(self.simulate(glue, 1)["capacity_ready_date"], "2026-12-10 08:00:00")
+
+    def test_bom_of_operations_only_is_confirmed_and_booked(self):
+        """A BoM without components (the work is the product: engraving, a service on the
+        customer's goods): Odoo leaves the MO procurement creates for it in draft (it confirms one
+        without components only when it has no work orders either), so nothing would be booked.
+        Made for a confirmed order line, it is confirmed and booked like any other: Engrave
+        90 min, Mon 08:00-09:30."""
+        engraving, _bom = self.made("Engraving", [("Engrave", self.assembly, 90)], components=[])
+        self.assertEqual(self.simulate(engraving, 1)["capacity_ready_date"], "2026-12-07 09:30:00")
+        order = self.sell(engraving, 1)
+        order.action_confirm()
+        production = order.order_line.mto_production_ids
+        self.assertEqual(production.state, "confirmed")
+        self.assertEqual(self.slots(order)["Engrave"][1:], (datetime(2026, 12, 7, 8, 0), datetime(2026, 12, 7, 9, 30)))
 
     # --- g. multi-level -----------------------------------------------------------------------------
 
