@@ -156,6 +156,41 @@ class TestRepromise(PromiseCase):
         cabinets.action_mto_repromise()
         self.assertFalse(cabinets.mto_at_risk)
 
+    def test_vendor_date_entered_on_the_receipt_repromises(self):
+        """The vendor's new date entered on the receipt (or on the backorder left by a short
+        delivery), not on the purchase, is the same news: the purchase line follows it, the order
+        is re-promised, told why once; the date back, the order is back on time."""
+        cabinets = self.confirmed(self.cabinet, 2)
+        line = cabinets.order_line
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 10))
+        po_line = self.panel_po_line(cabinets)
+        receipt = po_line.order_id.picking_ids
+        original = receipt.scheduled_date
+        # 4 panels on Wed 16 08:00: assembly 240 min, 08:00-12:00 that day
+        receipt.scheduled_date = datetime(2026, 12, 16, 8, 0)
+        self.assertEqual(po_line.date_planned, datetime(2026, 12, 16, 8, 0))
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 16))
+        self.assertTrue(line.mto_at_risk)
+        self.assertIn(po_line.order_id.name, line.mto_risk_cause)
+        self.assertIn("(Panel)", line.mto_risk_cause)
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        self.assertEqual(len(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1)
+        receipt.scheduled_date = original
+        self.assertFalse(line.mto_at_risk)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 10))
+        self.assertFalse(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        # 2 of the 4 panels come today; the other 2 on Thu 17 08:00: assembly 08:00-12:00 then
+        receipt.move_ids.quantity = 2
+        receipt.move_ids.picked = True
+        receipt.with_context(skip_backorder=True).button_validate()
+        backorder = po_line.order_id.picking_ids - receipt
+        self.assertEqual(backorder.move_ids.product_uom_qty, 2)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 10), "the rest still comes on time")
+        backorder.scheduled_date = datetime(2026, 12, 17, 8, 0)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 17))
+        self.assertTrue(line.mto_at_risk)
+        self.assertEqual(len(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1)
+
     def test_cancelled_order_closes_its_at_risk_activity(self):
         cabinets = self.confirmed(self.cabinet, 2)
         self.panel_po_line(cabinets).date_planned = datetime(2026, 12, 16, 8, 0)
