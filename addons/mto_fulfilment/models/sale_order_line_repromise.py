@@ -66,12 +66,23 @@ class SaleOrderLine(models.Model):
             batch.with_delay(
                 channel="root.mto", identity_key=identity_exact, priority=20,
                 description=self.env._("Re-promise %(n)s order lines: %(cause)s", n=len(batch), cause=cause),
-            )._mto_repromise_job()
+            )._mto_repromise_job(flagged_only=True)
 
     # -------------------------------------------------------------- the job
-    def _mto_repromise_job(self):
-        """Recompute the forecast of these lines; flag and notify what will miss its promise."""
+    def _mto_repromise_job(self, flagged_only=False):
+        """Recompute the forecast of these lines; flag and notify what will miss its promise.
+
+        Queued (`flagged_only`), it skips the lines another job re-promised since they were
+        flagged: a burst of several triggers (a vendor's dates and a leave) queues jobs for
+        different sets of lines, and each line is re-promised once, not once per set. A trigger
+        committed after that job read the plant flags its lines again (writing the same rows,
+        one of the two transactions is retried), so no news is lost.
+        """
         lines = self.exists().filtered_domain(self._mto_open_promised_domain())
+        if flagged_only:
+            lines = lines.filtered("mto_repromise_needed")
+            if not lines:
+                return 0
         results = self.env["mto.promise"]._forecast(lines)
         now = fields.Datetime.now()
         to_write = defaultdict(list)  # one write per distinct outcome, not one per line

@@ -443,6 +443,38 @@ class TestRepromise(PromiseCase):
         self.assertFalse(cabinets.order_line.mto_repromise_needed)
         self.assertTrue(cabinets.order_line.mto_forecast_date)
 
+    def test_burst_of_different_triggers_re_promises_each_line_once(self):
+        """A vendor's date and a manual re-check, queued before either job ran, are two jobs for
+        two sets of lines (no common identity): the second one re-promises only the line the
+        first did not, not the cabinets a second time."""
+        from unittest.mock import patch
+
+        from odoo.addons.queue_job.job import Job
+
+        cabinets = self.confirmed(self.cabinet, 2)
+        stools = self.confirmed(self.stool, 1)
+        po_line = self.panel_po_line(cabinets).with_context(queue_job__no_delay=False)
+        po_line.date_planned = datetime(2026, 12, 16, 8, 0)
+        (cabinets | stools).with_context(queue_job__no_delay=False).action_mto_repromise()
+        jobs = self.env["queue.job"].search([("method_name", "=", "_mto_repromise_job"), ("state", "=", "pending")],
+                                            order="id")
+        self.assertEqual(len(jobs), 2)
+        Promise = type(self.env["mto.promise"])
+        forecast = Promise._forecast
+        forecasted = []
+
+        def counting(promise, sale_lines):
+            forecasted.append(sale_lines)
+            return forecast(promise, sale_lines)
+
+        with patch.object(Promise, "_forecast", counting):
+            for job in jobs:
+                Job.load(self.env, job.uuid).perform()
+        self.assertEqual(forecasted, [cabinets.order_line, stools.order_line])
+        self.assertEqual(cabinets.order_line.mto_forecast_date, date(2026, 12, 16))
+        self.assertTrue(stools.order_line.mto_forecast_date)
+        self.assertFalse((cabinets | stools).order_line.filtered("mto_repromise_needed"))
+
     def test_stock_loss_and_efficiency_change(self):
         stools = self.confirmed(self.stool, 1)
         line = stools.order_line
