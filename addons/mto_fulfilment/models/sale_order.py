@@ -462,6 +462,8 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         lines = self.filtered(lambda o: o.state == "sale").order_line
         res = super()._action_cancel()
-        lines._mto_cancel_production()
+        # the salesperson cancels; cancelling the production and the RFQs it no longer needs
+        # follows as the system's doing (as the decrease of a line: `_mto_propagate_quantity`)
+        lines.sudo()._mto_cancel_production()
         lines.order_id._mto_notify_risk()  # the salesperson's at-risk activity is closed
         return res

@@ -275,6 +275,25 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(sum(remaining.mapped("product_qty")), qty_b)
         self.assertEqual(order_a.mto_fulfilment_state, "cancelled")
 
+    def test_salesperson_cancels_a_confirmed_order(self):
+        """The salesperson cancels her order: its production not started and its RFQs are
+        cancelled, a started one is left to the planner (exception activity), although she has
+        no rights on production or purchases (it failed reading the purchase of a component)."""
+        seller = new_test_user(self.env, "mto_cancel_seller", groups="sales_team.group_sale_salesman")
+        order = self.make_order([(self.machine, 2)], confirm=False)
+        order.user_id = seller
+        order.with_user(seller).action_confirm()
+        line = order.order_line
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        top = self.start_production(line._mto_top_productions())
+        order.with_user(seller).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(sub.state, "cancel")
+        self.assertNotEqual(top.state, "cancel")
+        self.assertTrue(top.activity_ids.filtered(lambda a: "cancelled" in (a.note or "")))
+        self.assertFalse(self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "=", line.id), ("order_id.state", "in", ("draft", "sent"))]))
+
     def test_cancel_with_started_mo_flags_planner(self):
         self.frames_from_stock()
         order = self.make_order([(self.machine, 2)])
