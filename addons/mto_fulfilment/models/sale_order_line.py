@@ -480,11 +480,18 @@ class SaleOrderLine(models.Model):
         to_remove, productions = self._mto_delivered_quantities(
             self.product_uom_id._compute_quantity(old - new, self.product_id.uom_id))
         kit = self.product_id not in to_remove
-        purchases = self.env["purchase.order.line"]._mto_draft_lines(self)
+        bought = self.env["purchase.order.line"].search([
+            ("mto_sale_line_id", "=", self.id), ("order_id.state", "!=", "cancel")])
         if kit:
             # a kit's components bought for its delivery: Odoo lowered their purchase with it
-            purchases = purchases.filtered(lambda pol: not pol.move_dest_ids.sale_line_id & self)
+            bought = bought.filtered(lambda pol: not pol.move_dest_ids.sale_line_id & self)
+        purchases = bought.filtered(lambda pol: pol.order_id.state in ("draft", "sent"))
         purchased = {pol: pol.product_qty for pol in purchases}
+        # what is bought for the line, confirmed purchases included (the drafts give up their
+        # share of the decrease, not only their proportion of it)
+        bought_qty = defaultdict(float)
+        for pol in bought:
+            bought_qty[pol.product_id] += pol.product_uom_id._compute_quantity(pol.product_qty, pol.product_id.uom_id)
         productions = productions.sorted("id", reverse=True)
         made_before = self._mto_made_qty(productions)
         touched = self.env["mrp.production"]
@@ -511,7 +518,7 @@ class SaleOrderLine(models.Model):
             factor = made_after / made_before if made_before else 0.0
         else:
             factor = new / old if old else 0.0
-        purchases._mto_scale(purchased, factor, self.order_id)
+        purchases._mto_scale(purchased, factor, self.order_id, bought_qty)
         self._mto_log(self.env._(
             "Quantity decreased from %(old)s to %(new)s: not-started production adjusted.",
             old=old, new=new), touched | started)

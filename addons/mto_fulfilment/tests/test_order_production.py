@@ -185,6 +185,59 @@ class TestChangePropagation(MtoCommon):
         self.assertIn("decreased", order.message_ids[0].body)
         self.assertTrue(top.message_ids.filtered(lambda m: "decreased" in (m.body or "")))
 
+    def test_decrease_after_an_increase_cancels_the_new_sub_order(self):
+        """1 lathe, its frame's order started; 2 lathes: a second frame order for the second
+        frame; back to 1: that frame order is no longer needed (cancelled), not halved (it made
+        half a frame), and the started one, which makes the frame 1 lathe needs, is left as it is
+        with nothing for the planner to decide."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        started = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.start_production(started)
+        line.product_uom_qty = 2
+        frames = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        added = frames - started
+        self.assertEqual((started.product_qty, added.product_qty), (1, 1))
+        self.assertEqual(line._mto_top_productions().product_qty, 2)
+        line.product_uom_qty = 1
+        self.assertEqual(line._mto_top_productions().product_qty, 1)
+        self.assertEqual(added.state, "cancel")
+        self.assertEqual(started.product_qty, 1)
+        self.assertFalse(started.activity_ids)
+
+    def test_decrease_below_a_started_sub_order_flags_the_planner(self):
+        """2 lathes, their frame order started: the lathe order shrinks to 1, the frame order makes
+        2 frames still (never changed silently): the planner decides what to do with the extra."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 2)])
+        line = order.order_line
+        frame = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.start_production(frame)
+        line.product_uom_qty = 1
+        self.assertEqual(line._mto_top_productions().product_qty, 1)
+        self.assertEqual(frame.product_qty, 2)
+        self.assertTrue(frame.activity_ids.filtered(lambda a: "started" in (a.note or "")))
+
+    def test_decrease_after_an_increase_removes_the_new_rfq(self):
+        """1 lathe: 2 steel tubes bought, confirmed by the buyer; 2 lathes: 2 more on a new RFQ;
+        back to 1: the confirmed purchase covers the 2 tubes of 1 frame, the RFQ is no longer
+        needed (it was halved: 1 tube bought too many)."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)])
+        self.assertEqual(po_line.product_qty, 2)
+        po_line.order_id.button_confirm()
+        line.product_uom_qty = 2
+        drafts = self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "=", line.id), ("order_id.state", "in", ("draft", "sent"))])
+        self.assertEqual(sum(drafts.mapped("product_qty")), 2)
+        line.product_uom_qty = 1
+        self.assertFalse(self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "=", line.id), ("order_id.state", "in", ("draft", "sent"))]))
+        self.assertEqual(po_line.product_qty, 2)
+
     def test_salesperson_decreases_a_confirmed_line(self):
         """The salesperson lowers the quantity; production, RFQ and order stock follow although
         the salesperson has no rights on them (it failed reading the RFQ lines)."""
