@@ -80,6 +80,13 @@ class StockMove(models.Model):
         receipts.filtered(lambda m: m.date != before[m.id])._mto_follow_receipt_date()
         return res
 
+    def _get_upstream_documents_and_responsibles(self, visited):
+        """The documents upstream of an order's moves (the purchases and productions Odoo tells
+        of a cancellation or a decrease) are found whoever changes the order: Odoo reads the
+        purchase lines made for them, which a salesperson may not read (cancelling her order
+        failed). Only where to log an exception activity is read, nothing is written."""
+        return super(StockMove, self.sudo())._get_upstream_documents_and_responsibles(visited)
+
     def _mto_is_open_receipt(self):
         return bool(self.purchase_line_id) and self.state not in ("done", "cancel") \
             and self.location_id.usage == "supplier"
