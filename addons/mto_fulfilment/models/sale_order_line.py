@@ -259,6 +259,20 @@ class SaleOrderLine(models.Model):
             raise AccessError(self.env._(
                 "Only a sales manager can override the fulfilment strategy of an order line."))
 
+    def _get_outgoing_incoming_moves(self, strict=True):
+        """The line's delivery, not its production: Odoo (not strict) takes the rule of the
+        line's first move as the one its delivery started from, and sale_mrp puts the line on
+        its MO's finished move too. Once a decrease cancelled the first delivery move, that
+        finished move came first: counted as goods returned, the next increase procured them
+        again (1 then 2 lathes made 4). Then the delivery moves are the ones to the customer."""
+        if not strict and self.mto_strategy in MTO_STRATEGIES:
+            first = self.move_ids.filtered(
+                lambda m: m.state != "cancel" and m.location_dest_usage != "inventory"
+                and m.product_id == self.product_id).sorted("id")[:1]
+            if first.production_id:
+                strict = True
+        return super()._get_outgoing_incoming_moves(strict=strict)
+
     # ------------------------------------------------------------ procurement
     def _prepare_procurement_values(self):
         values = super()._prepare_procurement_values()

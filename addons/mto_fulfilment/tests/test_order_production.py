@@ -206,6 +206,23 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(started.product_qty, 1)
         self.assertFalse(started.activity_ids)
 
+    def test_quantity_up_and_down_twice_keeps_production_at_the_ordered_quantity(self):
+        """1, 2, 1, 2, 1 lathes: production and delivery follow each time. The first decrease
+        cancels the line's first delivery move; Odoo then took the line's first move left, its
+        MO's finished move, for the start of its delivery and counted it as a return: the next
+        increase made 4 lathes, the decrease after it 8 (and a delivery of 9)."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        for qty in (2, 1, 2, 1):
+            line.product_uom_qty = qty
+            tops = line._mto_top_productions()
+            frames = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame and p.state != "cancel")
+            deliveries = line.move_ids.filtered(lambda m: m.state != "cancel" and m.location_dest_usage == "customer")
+            self.assertEqual(sum(tops.mapped("product_qty")), qty)
+            self.assertEqual(sum(frames.mapped("product_qty")), qty)
+            self.assertEqual(sum(deliveries.mapped("product_uom_qty")), qty)
+
     def test_decrease_below_a_started_sub_order_flags_the_planner(self):
         """2 lathes, their frame order started: the lathe order shrinks to 1, the frame order makes
         2 frames still (never changed silently): the planner decides what to do with the extra."""
