@@ -267,6 +267,17 @@ class MrpProduction(models.Model):
                 "quantity.", parent=parent.name, qty=uom.round(surplus), uom=uom.name,
                 product=self.product_id.display_name))
 
+    def _log_manufacture_exception(self, documents, cancel=False):
+        """An order's change cancelling or shrinking its production (`mto_propagation`) gives each
+        of the order's started productions one exception activity, for a planner
+        (`_mto_exception_activity`): Odoo's note on them that this one was cancelled would be a
+        second, for nobody (Odoo makes them as the superuser, without a responsible). Its notes
+        on other documents (the purchases, other productions) stay."""
+        if self.env.context.get("mto_propagation"):
+            documents = {key: value for key, value in documents.items()
+                         if not (key[0]._name == "mrp.production" and key[0].mto_sale_line_id)}
+        return super()._log_manufacture_exception(documents, cancel=cancel)
+
     def _mto_exception_activity(self, note):
         """One exception activity per order for its planner (`_mto_planner`)."""
         activity_type = self.env.ref("mail.mail_activity_data_warning")

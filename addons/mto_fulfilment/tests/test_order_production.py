@@ -365,6 +365,23 @@ class TestChangePropagation(MtoCommon):
         self.assertFalse(self.env["purchase.order.line"].search(
             [("mto_sale_line_id", "=", line.id), ("order_id.state", "in", ("draft", "sent"))]))
 
+    def test_cancel_with_started_sub_order_gives_its_planner_one_activity(self):
+        """The lathe order cancelled, its frame order started: one exception activity on the
+        frame order, for a planner; not a second one from Odoo (for nobody: Odoo made the order
+        as the superuser, without a responsible) saying its parent was cancelled."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        top = line._mto_top_productions()
+        frame = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.start_production(frame)
+        order._action_cancel()
+        self.assertEqual(top.state, "cancel")
+        self.assertNotEqual(frame.state, "cancel")
+        self.assertEqual(len(frame.activity_ids), 1, frame.activity_ids.mapped("note"))
+        self.assertIn("was cancelled but this production has started", frame.activity_ids.note)
+        self.assertTrue(frame.activity_ids.user_id.has_group("mrp.group_mrp_manager"))
+
     def test_cancel_with_started_mo_flags_planner(self):
         self.frames_from_stock()
         order = self.make_order([(self.machine, 2)])
