@@ -103,6 +103,22 @@ class SaleOrderLine(models.Model):
         lines.order_id._mto_notify_risk()
         return len(lines)
 
+    @api.model
+    def _mto_enqueue_held_up(self, now):
+        """Re-promise the lines whose work a work order running past its booked end holds up:
+        its own, and those booked on its work center within a day (any production's, an order's
+        or not: the work center is busy). Time running on is news nobody writes: only this
+        watchdog sees it; the next lines' own slots lapse only later (their orders late in
+        turn), by when their customers could have been told."""
+        overrun = self.env["mrp.workorder"].sudo().search([
+            ("state", "=", "progress"), ("leave_id.date_to", "<", now)])
+        for workcenter in overrun.workcenter_id:
+            running = overrun.filtered(lambda w, wc=workcenter: w.workcenter_id == wc)
+            lines = self._mto_lines_for_workcenters(workcenter, now, now + timedelta(days=1))
+            (lines | running.production_id.mto_sale_line_id)._mto_enqueue_repromise(self.env._(
+                "%(wo)s on %(wc)s runs past its booked end", wo=", ".join(running.mapped("display_name")),
+                wc=workcenter.name))
+
     def _mto_new_cause_explains_more(self, forecast):
         """Whether the news behind `forecast` explains more of the line's delay than its cause.
 
@@ -137,6 +153,7 @@ class SaleOrderLine(models.Model):
             ("date_finished", "<", fields.Datetime.now())])
         for line, cause in late._mto_late_cause_per_line().items():
             line._mto_enqueue_repromise(cause)
+        self._mto_enqueue_held_up(fields.Datetime.now())
         day_ago = fields.Datetime.now() - timedelta(days=1)
         flagged = self.sudo().search(self._mto_open_promised_domain() + [
             "|", ("mto_repromise_needed", "=", True),

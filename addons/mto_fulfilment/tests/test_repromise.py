@@ -475,6 +475,27 @@ class TestRepromise(PromiseCase):
         self.assertTrue(stools.order_line.mto_forecast_date)
         self.assertFalse((cabinets | stools).order_line.filtered("mto_repromise_needed"))
 
+    def test_work_running_past_its_slot_re_promises_the_next_on_its_work_center(self):
+        """Two stools painted on Monday, 15-16 and 16-17 (60 min each); the first one's painting
+        starts at 15:00 and still runs at 16:30. The hourly check then re-promises the second
+        one too: Paint is busy until 16:30 at least, its 60 min take 16:30-17:00 + Tuesday
+        08:00-08:30, Tuesday 8 (the first one, finishing now, holds Monday 7)."""
+        with freeze_time("2026-12-07 15:00:00"):
+            first = self.confirmed(self.stool, 1)
+            second = self.confirmed(self.stool, 1)
+            self.assertEqual(second.order_line.mto_production_ids.workorder_ids.date_start,
+                             datetime(2026, 12, 7, 16, 0))
+            self.assertEqual(second.order_line.mto_promise_date, date(2026, 12, 7))
+            workorder = first.order_line.mto_production_ids.workorder_ids
+            workorder.button_start()
+        with freeze_time("2026-12-07 16:30:00"):
+            self.env["sale.order.line"]._mto_cron_repromise()
+        self.assertEqual(first.order_line.mto_forecast_date, date(2026, 12, 7))
+        self.assertEqual(second.order_line.mto_forecast_date, date(2026, 12, 8))
+        self.assertTrue(second.order_line.mto_at_risk)
+        self.assertEqual(second.order_line.mto_risk_cause,
+                         f"{workorder.display_name} on Paint runs past its booked end")
+
     def test_stock_loss_and_efficiency_change(self):
         stools = self.confirmed(self.stool, 1)
         line = stools.order_line
