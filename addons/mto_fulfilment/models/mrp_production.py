@@ -238,11 +238,45 @@ class MrpProduction(models.Model):
                 "product_qty": self.product_id.uom_id._compute_quantity(qty, self.product_uom_id),
             }).change_prod_qty()
         factor = qty / old if old else 0.0
-        for child in children:
-            if child._mto_is_started():
+        for product in children.product_id:
+            kids = children.filtered(lambda p, product=product: p.product_id == product)
+            kids._mto_shrink_together(factor, self)
+
+    def _mto_shrink_together(self, factor, parent):
+        """Bring these orders of one sub-assembly for `parent` to `factor` x what they make
+        together. The ones not started give up the quantity, the newest first (an increase
+        after one started added an order for the rest: that one goes, not half of each);
+        started ones never change silently: what they make beyond the need is the planner's
+        to decide (exception activity)."""
+        uom = self.product_id.uom_id
+        made = {kid: kid.product_uom_id._compute_quantity(kid.product_qty, uom) for kid in self}
+        surplus = sum(made.values()) * (1 - factor)
+        for kid in self.sorted("id", reverse=True):
+            if uom.compare(surplus, 0) <= 0:
+                break
+            if kid._mto_is_started():
                 continue
-            child_qty = child.product_uom_id._compute_quantity(child.product_qty, child.product_id.uom_id)
-            child._mto_set_quantity(child.product_id.uom_id.round(child_qty * factor))
+            removed = min(made[kid], surplus)
+            kid._mto_set_quantity(uom.round(made[kid] - removed))
+            surplus -= removed
+        started = self.filtered(lambda p: p._mto_is_started())
+        if started and uom.compare(surplus, 0) > 0:
+            started._mto_exception_activity(self.env._(
+                "%(parent)s, which this production feeds, now needs %(qty)s %(uom)s less of "
+                "%(product)s, but this production has started. Decide what to do with the extra "
+                "quantity.", parent=parent.name, qty=uom.round(surplus), uom=uom.name,
+                product=self.product_id.display_name))
+
+    def _log_manufacture_exception(self, documents, cancel=False):
+        """An order's change cancelling or shrinking its production (`mto_propagation`) gives each
+        of the order's started productions one exception activity, for a planner
+        (`_mto_exception_activity`): Odoo's note on them that this one was cancelled would be a
+        second, for nobody (Odoo makes them as the superuser, without a responsible). Its notes
+        on other documents (the purchases, other productions) stay."""
+        if self.env.context.get("mto_propagation"):
+            documents = {key: value for key, value in documents.items()
+                         if not (key[0]._name == "mrp.production" and key[0].mto_sale_line_id)}
+        return super()._log_manufacture_exception(documents, cancel=cancel)
 
     def _mto_exception_activity(self, note):
         """One exception activity per order for its planner (`_mto_planner`)."""

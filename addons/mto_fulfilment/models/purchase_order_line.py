@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 from .pegging import check_peg_write, peg_create_error, peg_id
@@ -48,13 +50,30 @@ class PurchaseOrderLine(models.Model):
             ("order_id.state", "in", ("draft", "sent")),
         ])
 
-    def _mto_scale(self, quantities, factor, sale_orders):
-        """Set draft RFQ lines to `factor` x their quantity before the change (absolute, so
-        Odoo's own decrease of chained moves is not applied twice); 0 removes them and empty
-        RFQs are cancelled."""
+    def _mto_scale(self, quantities, factor, sale_orders, bought=None):
+        """Lower these draft RFQ lines (`quantities`: each one's before the change) so that what
+        is bought for the order line comes to `factor` x what it was: `bought` {product: quantity
+        in its unit, confirmed purchases included; the drafts' by default}. The drafts give up
+        the difference, the newest first: an increase after the buyer confirmed the purchase
+        went to a new RFQ, which the decrease then takes back whole (halving each line left a
+        tube bought too many); confirmed purchases are the buyer's to change. Absolute
+        quantities, so Odoo's own decrease of chained moves is not applied twice; 0 removes
+        them and empty RFQs are cancelled."""
+        def in_product_uom(po_line, qty):
+            return po_line.product_uom_id._compute_quantity(qty, po_line.product_id.uom_id)
+
+        if bought is None:
+            bought = defaultdict(float)
+            for po_line in self:
+                bought[po_line.product_id] += in_product_uom(po_line, quantities[po_line])
+        surplus = {product: qty * (1 - factor) for product, qty in bought.items()}
         orders = self.order_id
-        for po_line in self:
-            qty = po_line.product_uom_id.round(quantities[po_line] * factor)
+        for po_line in self.sorted("id", reverse=True):
+            before = in_product_uom(po_line, quantities[po_line])
+            removed = max(min(before, surplus.get(po_line.product_id, 0.0)), 0.0)
+            surplus[po_line.product_id] = surplus.get(po_line.product_id, 0.0) - removed
+            qty = po_line.product_uom_id.round(
+                po_line.product_id.uom_id._compute_quantity(before - removed, po_line.product_uom_id))
             if po_line.product_uom_id.is_zero(qty):
                 po_line.unlink()
             elif po_line.product_uom_id.compare(qty, po_line.product_qty):

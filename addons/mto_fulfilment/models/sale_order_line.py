@@ -259,6 +259,20 @@ class SaleOrderLine(models.Model):
             raise AccessError(self.env._(
                 "Only a sales manager can override the fulfilment strategy of an order line."))
 
+    def _get_outgoing_incoming_moves(self, strict=True):
+        """The line's delivery, not its production: Odoo (not strict) takes the rule of the
+        line's first move as the one its delivery started from, and sale_mrp puts the line on
+        its MO's finished move too. Once a decrease cancelled the first delivery move, that
+        finished move came first: counted as goods returned, the next increase procured them
+        again (1 then 2 lathes made 4). Then the delivery moves are the ones to the customer."""
+        if not strict and self.mto_strategy in MTO_STRATEGIES:
+            first = self.move_ids.filtered(
+                lambda m: m.state != "cancel" and m.location_dest_usage != "inventory"
+                and m.product_id == self.product_id).sorted("id")[:1]
+            if first.production_id:
+                strict = True
+        return super()._get_outgoing_incoming_moves(strict=strict)
+
     # ------------------------------------------------------------ procurement
     def _prepare_procurement_values(self):
         values = super()._prepare_procurement_values()
@@ -480,11 +494,18 @@ class SaleOrderLine(models.Model):
         to_remove, productions = self._mto_delivered_quantities(
             self.product_uom_id._compute_quantity(old - new, self.product_id.uom_id))
         kit = self.product_id not in to_remove
-        purchases = self.env["purchase.order.line"]._mto_draft_lines(self)
+        bought = self.env["purchase.order.line"].search([
+            ("mto_sale_line_id", "=", self.id), ("order_id.state", "!=", "cancel")])
         if kit:
             # a kit's components bought for its delivery: Odoo lowered their purchase with it
-            purchases = purchases.filtered(lambda pol: not pol.move_dest_ids.sale_line_id & self)
+            bought = bought.filtered(lambda pol: not pol.move_dest_ids.sale_line_id & self)
+        purchases = bought.filtered(lambda pol: pol.order_id.state in ("draft", "sent"))
         purchased = {pol: pol.product_qty for pol in purchases}
+        # what is bought for the line, confirmed purchases included (the drafts give up their
+        # share of the decrease, not only their proportion of it)
+        bought_qty = defaultdict(float)
+        for pol in bought:
+            bought_qty[pol.product_id] += pol.product_uom_id._compute_quantity(pol.product_qty, pol.product_id.uom_id)
         productions = productions.sorted("id", reverse=True)
         made_before = self._mto_made_qty(productions)
         touched = self.env["mrp.production"]
@@ -511,7 +532,7 @@ class SaleOrderLine(models.Model):
             factor = made_after / made_before if made_before else 0.0
         else:
             factor = new / old if old else 0.0
-        purchases._mto_scale(purchased, factor, self.order_id)
+        purchases._mto_scale(purchased, factor, self.order_id, bought_qty)
         self._mto_log(self.env._(
             "Quantity decreased from %(old)s to %(new)s: not-started production adjusted.",
             old=old, new=new), touched | started)

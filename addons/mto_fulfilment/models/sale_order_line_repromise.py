@@ -66,12 +66,23 @@ class SaleOrderLine(models.Model):
             batch.with_delay(
                 channel="root.mto", identity_key=identity_exact, priority=20,
                 description=self.env._("Re-promise %(n)s order lines: %(cause)s", n=len(batch), cause=cause),
-            )._mto_repromise_job()
+            )._mto_repromise_job(flagged_only=True)
 
     # -------------------------------------------------------------- the job
-    def _mto_repromise_job(self):
-        """Recompute the forecast of these lines; flag and notify what will miss its promise."""
+    def _mto_repromise_job(self, flagged_only=False):
+        """Recompute the forecast of these lines; flag and notify what will miss its promise.
+
+        Queued (`flagged_only`), it skips the lines another job re-promised since they were
+        flagged: a burst of several triggers (a vendor's dates and a leave) queues jobs for
+        different sets of lines, and each line is re-promised once, not once per set. A trigger
+        committed after that job read the plant flags its lines again (writing the same rows,
+        one of the two transactions is retried), so no news is lost.
+        """
         lines = self.exists().filtered_domain(self._mto_open_promised_domain())
+        if flagged_only:
+            lines = lines.filtered("mto_repromise_needed")
+            if not lines:
+                return 0
         results = self.env["mto.promise"]._forecast(lines)
         now = fields.Datetime.now()
         to_write = defaultdict(list)  # one write per distinct outcome, not one per line
@@ -91,6 +102,22 @@ class SaleOrderLine(models.Model):
             self.browse(ids).sudo().write(dict(values))  # the promise fields: see PROMISE_FIELDS
         lines.order_id._mto_notify_risk()
         return len(lines)
+
+    @api.model
+    def _mto_enqueue_held_up(self, now):
+        """Re-promise the lines whose work a work order running past its booked end holds up:
+        its own, and those booked on its work center within a day (any production's, an order's
+        or not: the work center is busy). Time running on is news nobody writes: only this
+        watchdog sees it; the next lines' own slots lapse only later (their orders late in
+        turn), by when their customers could have been told."""
+        overrun = self.env["mrp.workorder"].sudo().search([
+            ("state", "=", "progress"), ("leave_id.date_to", "<", now)])
+        for workcenter in overrun.workcenter_id:
+            running = overrun.filtered(lambda w, wc=workcenter: w.workcenter_id == wc)
+            lines = self._mto_lines_for_workcenters(workcenter, now, now + timedelta(days=1))
+            (lines | running.production_id.mto_sale_line_id)._mto_enqueue_repromise(self.env._(
+                "%(wo)s on %(wc)s runs past its booked end", wo=", ".join(running.mapped("display_name")),
+                wc=workcenter.name))
 
     def _mto_new_cause_explains_more(self, forecast):
         """Whether the news behind `forecast` explains more of the line's delay than its cause.
@@ -126,6 +153,7 @@ class SaleOrderLine(models.Model):
             ("date_finished", "<", fields.Datetime.now())])
         for line, cause in late._mto_late_cause_per_line().items():
             line._mto_enqueue_repromise(cause)
+        self._mto_enqueue_held_up(fields.Datetime.now())
         day_ago = fields.Datetime.now() - timedelta(days=1)
         flagged = self.sudo().search(self._mto_open_promised_domain() + [
             "|", ("mto_repromise_needed", "=", True),

@@ -72,7 +72,29 @@ class StockMove(models.Model):
         """A move's pegging is set where it is created (procurement, production, purchase,
         inventory adjustment, copies) and never rewritten by a user: see `pegging`."""
         check_peg_write(self, vals)
-        return super().write(vals)
+        receipts = self.env["stock.move"]
+        if "date" in vals and "state" not in vals:   # a move done gets its date too: not news
+            receipts = self.filtered(lambda m: m._mto_is_open_receipt())
+        before = {move.id: move.date for move in receipts}
+        res = super().write(vals)
+        receipts.filtered(lambda m: m.date != before[m.id])._mto_follow_receipt_date()
+        return res
+
+    def _mto_is_open_receipt(self):
+        return bool(self.purchase_line_id) and self.state not in ("done", "cancel") \
+            and self.location_id.usage == "supplier"
+
+    def _mto_follow_receipt_date(self):
+        """The vendor's new date entered on a receipt (its scheduled date, a backorder's after a
+        short delivery) is its purchase line's new date: the arrival promises count on
+        (`mto.promise._purchase_arrivals`) and the re-promise of the orders waiting for it
+        (`purchase.order.line.write`, which names the vendor, purchase and component) follow.
+        Odoo does not do it: only the buyer's date on the purchase line moves the receipt's
+        deadline, never the other way."""
+        for po_line in self.sudo().purchase_line_id:   # a stock user reschedules the receipt
+            dates = po_line.move_ids.filtered(lambda m: m._mto_is_open_receipt()).mapped("date")
+            if dates and max(dates) != po_line.date_planned:
+                po_line.date_planned = max(dates)
 
     def _prepare_procurement_values(self):
         values = super()._prepare_procurement_values()

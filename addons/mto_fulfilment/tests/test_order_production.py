@@ -212,6 +212,76 @@ class TestChangePropagation(MtoCommon):
         self.assertIn("decreased", order.message_ids[0].body)
         self.assertTrue(top.message_ids.filtered(lambda m: "decreased" in (m.body or "")))
 
+    def test_decrease_after_an_increase_cancels_the_new_sub_order(self):
+        """1 lathe, its frame's order started; 2 lathes: a second frame order for the second
+        frame; back to 1: that frame order is no longer needed (cancelled), not halved (it made
+        half a frame), and the started one, which makes the frame 1 lathe needs, is left as it is
+        with nothing for the planner to decide."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        started = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.start_production(started)
+        line.product_uom_qty = 2
+        frames = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        added = frames - started
+        self.assertEqual((started.product_qty, added.product_qty), (1, 1))
+        self.assertEqual(line._mto_top_productions().product_qty, 2)
+        line.product_uom_qty = 1
+        self.assertEqual(line._mto_top_productions().product_qty, 1)
+        self.assertEqual(added.state, "cancel")
+        self.assertEqual(started.product_qty, 1)
+        self.assertFalse(started.activity_ids)
+
+    def test_quantity_up_and_down_twice_keeps_production_at_the_ordered_quantity(self):
+        """1, 2, 1, 2, 1 lathes: production and delivery follow each time. The first decrease
+        cancels the line's first delivery move; Odoo then took the line's first move left, its
+        MO's finished move, for the start of its delivery and counted it as a return: the next
+        increase made 4 lathes, the decrease after it 8 (and a delivery of 9)."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        for qty in (2, 1, 2, 1):
+            line.product_uom_qty = qty
+            tops = line._mto_top_productions()
+            frames = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame and p.state != "cancel")
+            deliveries = line.move_ids.filtered(lambda m: m.state != "cancel" and m.location_dest_usage == "customer")
+            self.assertEqual(sum(tops.mapped("product_qty")), qty)
+            self.assertEqual(sum(frames.mapped("product_qty")), qty)
+            self.assertEqual(sum(deliveries.mapped("product_uom_qty")), qty)
+
+    def test_decrease_below_a_started_sub_order_flags_the_planner(self):
+        """2 lathes, their frame order started: the lathe order shrinks to 1, the frame order makes
+        2 frames still (never changed silently): the planner decides what to do with the extra."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 2)])
+        line = order.order_line
+        frame = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.start_production(frame)
+        line.product_uom_qty = 1
+        self.assertEqual(line._mto_top_productions().product_qty, 1)
+        self.assertEqual(frame.product_qty, 2)
+        self.assertTrue(frame.activity_ids.filtered(lambda a: "started" in (a.note or "")))
+
+    def test_decrease_after_an_increase_removes_the_new_rfq(self):
+        """1 lathe: 2 steel tubes bought, confirmed by the buyer; 2 lathes: 2 more on a new RFQ;
+        back to 1: the confirmed purchase covers the 2 tubes of 1 frame, the RFQ is no longer
+        needed (it was halved: 1 tube bought too many)."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        po_line = self.env["purchase.order.line"].search([("mto_sale_line_id", "=", line.id)])
+        self.assertEqual(po_line.product_qty, 2)
+        po_line.order_id.button_confirm()
+        line.product_uom_qty = 2
+        drafts = self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "=", line.id), ("order_id.state", "in", ("draft", "sent"))])
+        self.assertEqual(sum(drafts.mapped("product_qty")), 2)
+        line.product_uom_qty = 1
+        self.assertFalse(self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "=", line.id), ("order_id.state", "in", ("draft", "sent"))]))
+        self.assertEqual(po_line.product_qty, 2)
+
     def test_salesperson_decreases_a_confirmed_line(self):
         """The salesperson lowers the quantity; production, RFQ and order stock follow although
         the salesperson has no rights on them (it failed reading the RFQ lines)."""
@@ -325,6 +395,43 @@ class TestChangePropagation(MtoCommon):
         self.assertEqual(stocked.picking_ids.state, "cancel")
         self.assertTrue(made.message_ids.filtered(
             lambda m: "not-started production cancelled" in (m.body or "") and m.author_id == seller.partner_id))
+
+    def test_salesperson_cancels_a_confirmed_order(self):
+        """The salesperson cancels her order: its production not started and its RFQs are
+        cancelled, a started one is left to the planner (exception activity), although she has
+        no rights on production or purchases (it failed reading the purchase of a component)."""
+        seller = new_test_user(self.env, "mto_cancel_seller", groups="sales_team.group_sale_salesman")
+        order = self.make_order([(self.machine, 2)], confirm=False)
+        order.user_id = seller
+        order.with_user(seller).action_confirm()
+        line = order.order_line
+        sub = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        top = self.start_production(line._mto_top_productions())
+        self.env.invalidate_all()  # nothing read as the superuser: the seller's reads are checked
+        order.with_user(seller).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(sub.state, "cancel")
+        self.assertNotEqual(top.state, "cancel")
+        self.assertTrue(top.activity_ids.filtered(lambda a: "cancelled" in (a.note or "")))
+        self.assertFalse(self.env["purchase.order.line"].search(
+            [("mto_sale_line_id", "=", line.id), ("order_id.state", "in", ("draft", "sent"))]))
+
+    def test_cancel_with_started_sub_order_gives_its_planner_one_activity(self):
+        """The lathe order cancelled, its frame order started: one exception activity on the
+        frame order, for a planner; not a second one from Odoo (for nobody: Odoo made the order
+        as the superuser, without a responsible) saying its parent was cancelled."""
+        self.set_stock(self.screw, 100)
+        order = self.make_order([(self.machine, 1)])
+        line = order.order_line
+        top = line._mto_top_productions()
+        frame = line.mto_production_ids.filtered(lambda p: p.product_id == self.frame)
+        self.start_production(frame)
+        order._action_cancel()
+        self.assertEqual(top.state, "cancel")
+        self.assertNotEqual(frame.state, "cancel")
+        self.assertEqual(len(frame.activity_ids), 1, frame.activity_ids.mapped("note"))
+        self.assertIn("was cancelled but this production has started", frame.activity_ids.note)
+        self.assertTrue(frame.activity_ids.user_id.has_group("mrp.group_mrp_manager"))
 
     def test_cancel_with_started_mo_flags_planner(self):
         self.frames_from_stock()

@@ -158,6 +158,41 @@ class TestRepromise(PromiseCase):
         cabinets.action_mto_repromise()
         self.assertFalse(cabinets.mto_at_risk)
 
+    def test_vendor_date_entered_on_the_receipt_repromises(self):
+        """The vendor's new date entered on the receipt (or on the backorder left by a short
+        delivery), not on the purchase, is the same news: the purchase line follows it, the order
+        is re-promised, told why once; the date back, the order is back on time."""
+        cabinets = self.confirmed(self.cabinet, 2)
+        line = cabinets.order_line
+        self.assertEqual(line.mto_promise_date, date(2026, 12, 10))
+        po_line = self.panel_po_line(cabinets)
+        receipt = po_line.order_id.picking_ids
+        original = receipt.scheduled_date
+        # 4 panels on Wed 16 08:00: assembly 240 min, 08:00-12:00 that day
+        receipt.scheduled_date = datetime(2026, 12, 16, 8, 0)
+        self.assertEqual(po_line.date_planned, datetime(2026, 12, 16, 8, 0))
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 16))
+        self.assertTrue(line.mto_at_risk)
+        self.assertIn(po_line.order_id.name, line.mto_risk_cause)
+        self.assertIn("(Panel)", line.mto_risk_cause)
+        activity_type = self.env.ref("mto_fulfilment.mail_activity_type_at_risk")
+        self.assertEqual(len(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1)
+        receipt.scheduled_date = original
+        self.assertFalse(line.mto_at_risk)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 10))
+        self.assertFalse(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        # 2 of the 4 panels come today; the other 2 on Thu 17 08:00: assembly 08:00-12:00 then
+        receipt.move_ids.quantity = 2
+        receipt.move_ids.picked = True
+        receipt.with_context(skip_backorder=True).button_validate()
+        backorder = po_line.order_id.picking_ids - receipt
+        self.assertEqual(backorder.move_ids.product_uom_qty, 2)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 10), "the rest still comes on time")
+        backorder.scheduled_date = datetime(2026, 12, 17, 8, 0)
+        self.assertEqual(line.mto_forecast_date, date(2026, 12, 17))
+        self.assertTrue(line.mto_at_risk)
+        self.assertEqual(len(cabinets.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)), 1)
+
     def test_cancelled_order_closes_its_at_risk_activity(self):
         cabinets = self.confirmed(self.cabinet, 2)
         self.panel_po_line(cabinets).date_planned = datetime(2026, 12, 16, 8, 0)
@@ -409,6 +444,59 @@ class TestRepromise(PromiseCase):
         self.env["sale.order.line"]._mto_cron_repromise()
         self.assertFalse(cabinets.order_line.mto_repromise_needed)
         self.assertTrue(cabinets.order_line.mto_forecast_date)
+
+    def test_burst_of_different_triggers_re_promises_each_line_once(self):
+        """A vendor's date and a manual re-check, queued before either job ran, are two jobs for
+        two sets of lines (no common identity): the second one re-promises only the line the
+        first did not, not the cabinets a second time."""
+        from unittest.mock import patch
+
+        from odoo.addons.queue_job.job import Job
+
+        cabinets = self.confirmed(self.cabinet, 2)
+        stools = self.confirmed(self.stool, 1)
+        po_line = self.panel_po_line(cabinets).with_context(queue_job__no_delay=False)
+        po_line.date_planned = datetime(2026, 12, 16, 8, 0)
+        (cabinets | stools).with_context(queue_job__no_delay=False).action_mto_repromise()
+        jobs = self.env["queue.job"].search([("method_name", "=", "_mto_repromise_job"), ("state", "=", "pending")],
+                                            order="id")
+        self.assertEqual(len(jobs), 2)
+        Promise = type(self.env["mto.promise"])
+        forecast = Promise._forecast
+        forecasted = []
+
+        def counting(promise, sale_lines):
+            forecasted.append(sale_lines)
+            return forecast(promise, sale_lines)
+
+        with patch.object(Promise, "_forecast", counting):
+            for job in jobs:
+                Job.load(self.env, job.uuid).perform()
+        self.assertEqual(forecasted, [cabinets.order_line, stools.order_line])
+        self.assertEqual(cabinets.order_line.mto_forecast_date, date(2026, 12, 16))
+        self.assertTrue(stools.order_line.mto_forecast_date)
+        self.assertFalse((cabinets | stools).order_line.filtered("mto_repromise_needed"))
+
+    def test_work_running_past_its_slot_re_promises_the_next_on_its_work_center(self):
+        """Two stools painted on Monday, 15-16 and 16-17 (60 min each); the first one's painting
+        starts at 15:00 and still runs at 16:30. The hourly check then re-promises the second
+        one too: Paint is busy until 16:30 at least, its 60 min take 16:30-17:00 + Tuesday
+        08:00-08:30, Tuesday 8 (the first one, finishing now, holds Monday 7)."""
+        with freeze_time("2026-12-07 15:00:00"):
+            first = self.confirmed(self.stool, 1)
+            second = self.confirmed(self.stool, 1)
+            self.assertEqual(second.order_line.mto_production_ids.workorder_ids.date_start,
+                             datetime(2026, 12, 7, 16, 0))
+            self.assertEqual(second.order_line.mto_promise_date, date(2026, 12, 7))
+            workorder = first.order_line.mto_production_ids.workorder_ids
+            workorder.button_start()
+        with freeze_time("2026-12-07 16:30:00"):
+            self.env["sale.order.line"]._mto_cron_repromise()
+        self.assertEqual(first.order_line.mto_forecast_date, date(2026, 12, 7))
+        self.assertEqual(second.order_line.mto_forecast_date, date(2026, 12, 8))
+        self.assertTrue(second.order_line.mto_at_risk)
+        self.assertEqual(second.order_line.mto_risk_cause,
+                         f"{workorder.display_name} on Paint runs past its booked end")
 
     def test_stock_loss_and_efficiency_change(self):
         stools = self.confirmed(self.stool, 1)
