@@ -165,7 +165,7 @@ CASES = [
      "must be positive"),
     ("release wizard: unknown order line", "admin", "mto.order.stock.release", "create_and_apply",
      lambda w: [{"sale_line_id": 987654, "product_id": w["pegged_product"], "quantity": 1}],
-     "cannot be completed|does not exist|Missing"),
+     "Unknown order line \\(id 987654\\)"),
     ("re-peg: no target line", "admin", "mto.order.stock.release", "create_and_apply",
      lambda w: [{"sale_line_id": w["pegged_line"], "product_id": w["pegged_product"], "quantity": 1,
                  "action": "repeg"}], "Choose the order line"),

@@ -126,6 +126,11 @@ class TestOrderStock(MtoCommon):
                                       "quantity": 5, "action": "release"})
         with self.assertRaisesRegex(ValidationError, "Only 2.0"):
             wizard.action_apply()
+        with self.assertRaisesRegex(ValidationError, r"Unknown order line \(id 987654\)"):
+            wizard_model.create({"sale_line_id": 987654, "product_id": self.machine.id, "quantity": 1})
+        with self.assertRaisesRegex(ValidationError, r"Unknown order line \(id 987655\)"):
+            wizard_model.create({"sale_line_id": line_a.id, "product_id": self.machine.id, "quantity": 1,
+                                 "action": "repeg", "target_line_id": 987655})
         other = self.make_order([(self.spare, 1)])
         wizard = wizard_model.create({"sale_line_id": line_a.id, "product_id": self.machine.id, "quantity": 1,
                                       "action": "repeg", "target_line_id": other.order_line.id})

@@ -45,6 +45,21 @@ class MtoOrderStockRelease(models.TransientModel):
                     q.quantity - q.reserved_quantity for q in quants if q.product_id == product))
         return values
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An unknown order line or product is refused by name, before the database's foreign
+        key does it with a message about archiving."""
+        labels = {"sale_line_id": self.env._("order line"), "target_line_id": self.env._("order line"),
+                  "product_id": self.env._("product")}
+        for vals in vals_list:
+            for fname, label in labels.items():
+                record_id = vals.get(fname)
+                if record_id and not self.env[self._fields[fname].comodel_name].browse(record_id).exists():
+                    raise ValidationError(self.env._(
+                        "Unknown %(what)s (id %(id)s): it does not exist or was deleted.",
+                        what=label, id=record_id))
+        return super().create(vals_list)
+
     @api.depends("sale_line_id", "product_id")
     def _compute_available(self):
         for wizard in self:
