@@ -11,7 +11,7 @@ LATENESS_BUCKETS = [("on time", 0, 0), ("1 day", 1, 1), ("2-3 days", 2, 3), ("4-
 CAUSES = [  # (category, words in the add-on's mto_risk_cause)
     ("vendor slippage", ("moved", "delivers only", "later than expected")),
     ("capacity: breakdown / time off", ("time off",)),
-    ("capacity: work order overrun", ("now takes",)),
+    ("capacity: work order overrun", ("now takes", "runs past its booked end")),
     ("capacity: booked outside the promise", ("capacity taken",)),
     ("material: production waits for components", ("waiting for",)),
     ("capacity: production running late", ("runs late",)),

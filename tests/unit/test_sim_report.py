@@ -156,4 +156,6 @@ def test_add_on_causes_are_classified_by_their_wording():
     assert classify_cause("WH/MO/00227 runs late: its sub-assembly WH/MO/00226 (Frame) finished 2 days later "
                           "than planned") == "capacity: production running late"
     assert classify_cause("Panel Vendor moved P00116 (Panel) by 3 days") == "vendor slippage"
+    assert classify_cause("WH/MO/00101 - Powder coat guard on Paint runs past its booked end") \
+        == "capacity: work order overrun"
     assert classify_cause(None) is None
