@@ -215,6 +215,11 @@ def test_a_running_work_order_holds_its_slot_for_the_work_it_has_left():
     result = Planner(snap).forecast(mto(1, "a"), Holdings(
         booked={ASSEMBLY: [(at(0, 8), at(0, 9))]}, slots={(TABLE, 100): [(ASSEMBLY, at(0, 8), at(0, 9), 90.0)]}))
     assert [(b.start, b.end) for b in result.bookings] == [(at(0, 8), at(0, 9, 30))]
+    # nothing waited for: it runs past its own slot (not "without waiting for material or capacity")
+    assert result.explanation.startswith("Made to order in the slots booked for it, its work running past their end;")
+    on_time = Planner(snap).forecast(mto(1, "a"), Holdings(
+        booked={ASSEMBLY: [(at(0, 8), at(0, 9))]}, slots={(TABLE, 100): [(ASSEMBLY, at(0, 8), at(0, 9), 60.0)]}))
+    assert on_time.explanation.startswith("Made to order in the slots booked for it;")
 
 
 def test_forecast_is_the_likely_date_without_the_production_buffer():

@@ -98,6 +98,8 @@ class Planner:
         self._done: dict[tuple[int, int], int] = {}  # per-forecast: its work orders already done
         self._own: dict[int, float] = {}  # per-forecast: its order stock, no other order's to take
         self._likely = False  # forecasting: the likely date, without the promise's reserves
+        # per-run: held slots taken, and how many of them run past their booked end (explanations)
+        self._held_taken, self._held_overrun = 0, 0
 
     # --- public -----------------------------------------------------------------------
 
@@ -183,6 +185,7 @@ class Planner:
         )
 
     def _serve(self, line: LineRequest) -> _Part:
+        self._held_taken, self._held_overrun = 0, 0
         not_before = max(self.now, line.earliest_start or self.now)
         if line.product_id in self.snapshot.kits:
             return self._serve_kit(line, not_before)
@@ -542,6 +545,8 @@ class Planner:
             begin = timeline.start_at(timeline.worked(begin)) or begin
         length = max(timeline.worked(end) - timeline.worked(start), minutes_to_timedelta(minutes))
         finish = timeline.add_working(begin, length) or end
+        self._held_taken += 1
+        self._held_overrun += finish > end
         return Slot(wc_id, begin, max(end, finish), wait)
 
     # --- strategies ----------------------------------------------------------------------
@@ -556,7 +561,11 @@ class Planner:
             ready = prod.capacity_ready
             self._record_allocation(Allocation(product_id, qty, ready, "manufacture", path))
             fragments = production_fragments(snap, prod)
-            if not fragments:
+            if not fragments and self._held_overrun:
+                fragments = [_("made to order in the slots booked for it, its work running past their end")]
+            elif not fragments and self._held_taken:
+                fragments = [_("made to order in the slots booked for it")]
+            elif not fragments:
                 fragments = [_("made to order without waiting for material or capacity")]
             fragments += self._buffer_fragments(ready)
             return _Part(
